@@ -1,0 +1,45 @@
+# memstripe: thin entry points. The build itself is CMake + Ninja.
+#   make run    install what is missing, build, start the daemon with conf/ defaults
+#   make test   install what is missing, build, run every test
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CONFIG ?= conf/memstripe.conf
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare soak clean
+
+all: build
+
+deps:
+	@.ci/deps
+
+# Configures once (or when CMakeLists change, through Ninja), then builds what changed.
+define cmake_build
+	@if [ ! -f $(1)/build.ninja ]; then \
+	  cmake -S . -B $(1) -G Ninja $(2) $(CMAKE_FLAGS) >/dev/null; fi
+	@cmake --build $(1) -j $(JOBS) $(3)
+endef
+
+build: deps
+	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+
+run: build
+	$(BUILD)/memstripe --config $(CONFIG)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# ASan+UBSan over the whole suite (g++).
+asan: deps
+	$(call cmake_build,build-asan,-DCMAKE_BUILD_TYPE=Asan)
+	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE 'timing|clients' $(CTEST_ARGS)
+
+# ThreadSanitizer (clang) over the concurrency and server tests.
+tsan: deps
+	$(call cmake_build,build-tsan,-DCMAKE_BUILD_TYPE=Tsan -DCMAKE_CXX_COMPILER=clang++)
+	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -j $(JOBS) -L 'concurrency|server' -LE 'timing|clients' $(CTEST_ARGS)
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz

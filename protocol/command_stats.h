@@ -1,0 +1,55 @@
+// Per-command counters kept by each worker thread and summed for `stats`. One thread
+// writes a given CommandStats, others only read it, so a relaxed load and store pair is
+// enough and costs what a plain increment costs.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace memstripe::protocol {
+
+class Counter {
+ public:
+  void add(std::uint64_t n = 1) noexcept {
+    value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  std::uint64_t get() const noexcept { return value_.load(std::memory_order_relaxed); }
+  void reset() noexcept { value_.store(0, std::memory_order_relaxed); }
+  Counter() = default;
+  Counter(const Counter& other) noexcept : value_(other.get()) {}
+  Counter& operator=(const Counter& other) noexcept {
+    value_.store(other.get(), std::memory_order_relaxed);
+    return *this;
+  }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+// memcached's per-thread stats that the protocol layer counts (the cache counts hits,
+// misses and memory itself).
+struct CommandStats {
+  Counter cmd_get;    // keys requested by get/gets/gat/gats/mg
+  Counter cmd_set;    // storage commands, ms included
+  Counter cmd_flush;
+  Counter cmd_touch;  // touch, gat, gats
+  Counter cmd_meta;   // meta commands
+  Counter get_cmds;   // get/gets commands (not keys)
+  Counter bytes_read;
+  Counter bytes_written;
+
+  CommandStats& operator+=(const CommandStats& o) noexcept {
+    cmd_get.add(o.cmd_get.get());
+    cmd_set.add(o.cmd_set.get());
+    cmd_flush.add(o.cmd_flush.get());
+    cmd_touch.add(o.cmd_touch.get());
+    cmd_meta.add(o.cmd_meta.get());
+    get_cmds.add(o.get_cmds.get());
+    bytes_read.add(o.bytes_read.get());
+    bytes_written.add(o.bytes_written.get());
+    return *this;
+  }
+  void reset() noexcept { *this = CommandStats{}; }
+};
+
+}  // namespace memstripe::protocol
