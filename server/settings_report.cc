@@ -1,0 +1,50 @@
+#include "server/settings_report.h"
+
+#include <cstdio>
+#include <string>
+
+namespace memstripe::server {
+namespace {
+
+std::string octal(unsigned v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%o", v);
+  return buf;
+}
+
+const char* yes_no(bool b) { return b ? "yes" : "no"; }
+
+}  // namespace
+
+void report_settings(const ServerOptions& o, int verbosity, const SettingSink& emit) {
+  auto num = [&](std::string_view name, auto value) { emit(name, std::to_string(value)); };
+  num("maxbytes", o.memory_limit_bytes());
+  num("maxconns", o.max_connections);
+  // memcached reports its -p setting even when -s turned TCP off; memstripe reports 0
+  // when no TCP is served, as -p 0 would.
+  num("tcpport", o.serves_tcp() ? o.port : 0);
+  num("udpport", 0);
+  emit("inter", o.serves_tcp() && o.listen_given ? o.listen_text
+                : o.serves_tcp()                 ? std::string(kDefaultListenAddress)
+                                                 : std::string("NULL"));
+  num("verbosity", verbosity);
+  emit("evictions", o.evict_when_full ? "on" : "off");
+  emit("domain_socket", o.serves_unix() ? o.unix_socket : std::string("NULL"));
+  emit("umask", octal(o.unix_mask));
+  emit("shutdown_command", yes_no(o.shutdown_enabled));
+  num("num_threads", o.threads);
+  num("reqs_per_event", o.requests_per_event);
+  emit("cas_enabled", yes_no(o.use_cas));
+  num("tcp_backlog", o.backlog);
+  emit("binding_protocol", "ascii");
+  emit("auth_enabled_sasl", "no");
+  emit("auth_enabled_ascii", "no");
+  num("item_size_max", o.item_size_max);
+  emit("maxconns_fast", "yes");
+  num("hashpower_init", o.hashpower);
+  num("idle_timeout", o.idle_timeout);
+  // memstripe's own.
+  num("shards", o.shard_count());
+}
+
+}  // namespace memstripe::server
