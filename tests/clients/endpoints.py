@@ -124,13 +124,22 @@ def require_memstripe(why):
 
 class ServerClock:
     """memstripe's test-only clock (started with -o debug_clock): moves expiry forward
-    without sleeping."""
+    without sleeping. It only goes forward, and the server is shared by a test module, so
+    the clock keeps count of how far the server runs ahead of real time: a test that sends
+    an absolute unix time (an exptime over 30 days) needs it."""
 
     def __init__(self, endpoint):
         self.endpoint = endpoint
 
+    @property
+    def offset(self):
+        """Seconds the server's clock runs ahead of the real one."""
+        return getattr(self.endpoint.process, "clock_offset", 0)
+
     def advance(self, seconds):
-        assert self.endpoint.command(f"debug_advance_clock {int(seconds)}") == b"OK\r\n"
+        seconds = int(seconds)
+        assert self.endpoint.command(f"debug_advance_clock {seconds}") == b"OK\r\n"
+        self.endpoint.process.clock_offset = self.offset + seconds
 
 
 # The largest item memcached 1.6 (and memstripe) accepts under the default -I 1m: the
