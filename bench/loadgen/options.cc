@@ -1,0 +1,176 @@
+#include "options.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+
+namespace loadgen {
+
+std::string Options::target() const {
+  return is_tcp() ? "tcp:" + tcp_host + ":" + std::to_string(tcp_port) : "unix:" + unix_path;
+}
+
+std::string usage() {
+  const Options d;
+  return "usage: memstripe-bench (--tcp HOST:PORT | --unix PATH) [options]\n"
+         "Load generator for any memcached-compatible server (text protocol).\n\n"
+         "  -c, --connections N     connections in all (" + std::to_string(d.connections) + ")\n"
+         "  -t, --threads N         threads, each with its own event loop (" + std::to_string(d.threads) + ")\n"
+         "  -P, --pipeline N        requests in flight per connection (" + std::to_string(d.pipeline) + ")\n"
+         "      --batch             send the pipeline as one batch, wait for all its replies\n"
+         "  -k, --keys N            key space size (" + std::to_string(d.key_count) + ")\n"
+         "      --distribution D    uniform | zipf (uniform)\n"
+         "      --zipf-skew S       Zipf exponent (0.99)\n"
+         "      --key-size B        bytes per key (" + std::to_string(d.key_size) + ")\n"
+         "      --value-size B      bytes per value (" + std::to_string(d.value_size) + ")\n"
+         "      --ratio SET:GET     sets to gets, memtier's order (1:10)\n"
+         "  -m, --multiget N        keys per get request (1; at most " + std::to_string(kMaxMultiget) + ")\n"
+         "      --no-prefill        do not set every key before the run\n"
+         "  -d, --duration S        measured seconds (" + std::to_string(static_cast<int>(d.duration_s)) + ")\n"
+         "  -n, --requests N        measure N requests instead of a duration\n"
+         "  -w, --warmup S          seconds of load before measuring (0)\n"
+         "  -r, --rate R            open loop: R requests/s in all, latency from scheduled send\n"
+         "      --max-outstanding N open loop: most requests in flight per connection (" + std::to_string(d.max_outstanding) + ")\n"
+         "      --seed N            random seed (1)\n"
+         "      --json FILE         also write the results as JSON (- for stdout)\n"
+         "  -q, --quiet             no table\n"
+         "  -h, --help\n";
+}
+
+namespace {
+
+template <typename T>
+bool parse_number(std::string_view text, T& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+bool parse_double(std::string_view text, double& out) {
+  // from_chars for double needs g++ 11+/libstdc++; clang 14 with libstdc++ 12 has it too.
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && std::isfinite(out);
+}
+
+ParsedOptions fail(std::string message) {
+  return {std::nullopt, 2, "memstripe-bench: " + message + "\n" + usage()};
+}
+
+}  // namespace
+
+ParsedOptions parse_options(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view value;
+    bool has_inline_value = false;
+    if (arg.starts_with("--")) {
+      if (auto eq = arg.find('='); eq != std::string_view::npos) {
+        value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        has_inline_value = true;
+      }
+    }
+    auto take = [&](std::string_view& v) {
+      if (has_inline_value) {
+        v = value;
+        return true;
+      }
+      if (i + 1 >= argc) return false;
+      v = argv[++i];
+      return true;
+    };
+    auto flag = [&](const char* s, const char* l) { return arg == s || arg == l; };
+    std::string_view v;
+    auto unsigned_opt = [&](unsigned& out, unsigned min) {
+      return take(v) && parse_number(v, out) && out >= min;
+    };
+
+    if (flag("-h", "--help")) return {std::nullopt, 0, usage()};
+    if (flag("--tcp", "--tcp")) {
+      if (!take(v)) return fail("--tcp needs HOST:PORT");
+      auto colon = v.rfind(':');
+      if (colon == std::string_view::npos || colon == 0 ||
+          !parse_number(v.substr(colon + 1), o.tcp_port) || o.tcp_port == 0)
+        return fail("--tcp needs HOST:PORT");
+      o.tcp_host = std::string(v.substr(0, colon));
+    } else if (flag("--unix", "--unix")) {
+      if (!take(v) || v.empty()) return fail("--unix needs a socket path");
+      o.unix_path = std::string(v);
+    } else if (flag("-c", "--connections")) {
+      if (!unsigned_opt(o.connections, 1)) return fail("--connections needs a number >= 1");
+    } else if (flag("-t", "--threads")) {
+      if (!unsigned_opt(o.threads, 1)) return fail("--threads needs a number >= 1");
+    } else if (flag("-P", "--pipeline")) {
+      if (!unsigned_opt(o.pipeline, 1)) return fail("--pipeline needs a number >= 1");
+    } else if (flag("--batch", "--batch")) {
+      o.batch = true;
+    } else if (flag("-k", "--keys")) {
+      if (!take(v) || !parse_number(v, o.key_count) || o.key_count == 0 ||
+          o.key_count > (std::uint64_t{1} << 32))
+        return fail("--keys needs a number in 1..2^32");
+    } else if (flag("--distribution", "--distribution")) {
+      if (!take(v)) return fail("--distribution needs uniform or zipf");
+      if (v == "uniform") o.distribution = KeyDistribution::kUniform;
+      else if (v == "zipf") o.distribution = KeyDistribution::kZipf;
+      else return fail("--distribution needs uniform or zipf");
+    } else if (flag("--zipf-skew", "--zipf-skew")) {
+      if (!take(v) || !parse_double(v, o.zipf_skew) || o.zipf_skew <= 0)
+        return fail("--zipf-skew needs a number > 0");
+    } else if (flag("--key-size", "--key-size")) {
+      if (!unsigned_opt(o.key_size, 1) || o.key_size > kMaxKeySize)
+        return fail("--key-size needs 1.." + std::to_string(kMaxKeySize));
+    } else if (flag("--value-size", "--value-size")) {
+      if (!unsigned_opt(o.value_size, 0)) return fail("--value-size needs a number");
+    } else if (flag("--ratio", "--ratio")) {
+      auto colon = take(v) ? v.find(':') : std::string_view::npos;
+      if (colon == std::string_view::npos || !parse_number(v.substr(0, colon), o.set_ratio) ||
+          !parse_number(v.substr(colon + 1), o.get_ratio) || o.set_ratio + o.get_ratio == 0)
+        return fail("--ratio needs SET:GET, e.g. 1:10");
+    } else if (flag("-m", "--multiget")) {
+      if (!unsigned_opt(o.multiget, 1) || o.multiget > kMaxMultiget)
+        return fail("--multiget needs 1.." + std::to_string(kMaxMultiget));
+    } else if (flag("--no-prefill", "--no-prefill")) {
+      o.prefill = false;
+    } else if (flag("--prefill", "--prefill")) {
+      o.prefill = true;
+    } else if (flag("-d", "--duration")) {
+      if (!take(v) || !parse_double(v, o.duration_s) || o.duration_s <= 0)
+        return fail("--duration needs seconds > 0");
+    } else if (flag("-n", "--requests")) {
+      if (!take(v) || !parse_number(v, o.requests) || o.requests == 0)
+        return fail("--requests needs a number >= 1");
+    } else if (flag("-w", "--warmup")) {
+      if (!take(v) || !parse_double(v, o.warmup_s) || o.warmup_s < 0)
+        return fail("--warmup needs seconds >= 0");
+    } else if (flag("-r", "--rate")) {
+      if (!take(v) || !parse_double(v, o.rate) || o.rate <= 0)
+        return fail("--rate needs requests/s > 0");
+    } else if (flag("--max-outstanding", "--max-outstanding")) {
+      if (!unsigned_opt(o.max_outstanding, 1)) return fail("--max-outstanding needs a number >= 1");
+    } else if (flag("--seed", "--seed")) {
+      if (!take(v) || !parse_number(v, o.seed)) return fail("--seed needs a number");
+    } else if (flag("--json", "--json")) {
+      if (!take(v) || v.empty()) return fail("--json needs a file name");
+      o.json_path = std::string(v);
+    } else if (flag("-q", "--quiet")) {
+      o.quiet = true;
+    } else {
+      return fail("unknown option " + std::string(arg));
+    }
+  }
+
+  if (o.tcp_host.empty() == o.unix_path.empty()) return fail("give exactly one of --tcp and --unix");
+  if (o.threads > o.connections) o.threads = o.connections;
+  // Keys are 'k' and a zero-padded index: they must fit the key size.
+  const auto digits = std::to_string(o.key_count - 1).size();
+  if (o.key_size < digits + 1)
+    return fail("--key-size " + std::to_string(o.key_size) + " is too short for " +
+                std::to_string(o.key_count) + " keys (needs " + std::to_string(digits + 1) + ")");
+  if (o.multiget > o.key_count) return fail("--multiget is larger than --keys");
+  return {std::move(o), 0, {}};
+}
+
+}  // namespace loadgen

@@ -1,0 +1,63 @@
+// Reads memcached's text replies, one request's reply at a time, from bytes as they arrive
+// (a reply may be split anywhere). Pure code, no sockets. It checks every reply: a get's
+// VALUE lines must name the keys asked for, in order, with the size that was stored and a
+// data block ending in \r\n, then END; a set must be STORED. Anything else is counted, by
+// kind, and a reply it cannot read at all is reported as malformed: the stream is lost.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace loadgen {
+
+enum class RequestKind : std::uint8_t { kGet, kSet };
+
+enum class ReplyError : std::uint8_t {
+  kNone,
+  kError,        // ERROR
+  kClientError,  // CLIENT_ERROR ...
+  kServerError,  // SERVER_ERROR ...
+  kNotStored,    // NOT_STORED, EXISTS, NOT_FOUND to a set
+  kWrongValue,   // a VALUE of another size than was stored
+  kCount
+};
+
+struct ReplyOutcome {
+  unsigned hits = 0;
+  unsigned misses = 0;
+  ReplyError error = ReplyError::kNone;
+};
+
+class ReplyParser {
+ public:
+  enum class Status : std::uint8_t { kNeedMore, kDone, kMalformed };
+
+  // value_size: the size every VALUE must have; negative accepts any.
+  ReplyParser(unsigned key_size, long value_size) : key_size_(key_size), value_size_(value_size) {}
+
+  // Parses the reply to a request of `kind` (for gets, for `keys`) from `data`, adding
+  // to `consumed` the bytes it used. kNeedMore: everything usable was used; call again
+  // with the unused rest followed by more bytes. kDone: `outcome` holds the reply.
+  Status parse(RequestKind kind, std::span<const std::uint32_t> keys, std::string_view data,
+               std::size_t& consumed, ReplyOutcome& outcome);
+
+  // A reply line longer than this is garbage, not a reply to anything we sent.
+  static constexpr std::size_t kMaxLine = 1024;
+
+ private:
+  Status parse_line(RequestKind kind, std::span<const std::uint32_t> keys, std::string_view line,
+                    ReplyOutcome& outcome);
+  void finish(ReplyOutcome& outcome, std::size_t key_count);
+
+  unsigned key_size_;
+  long value_size_;
+  // Within one reply:
+  std::size_t block_remaining_ = 0;  // bytes of a VALUE's data block and its \r\n still due
+  std::size_t next_key_ = 0;         // first requested key not yet answered
+  unsigned hits_ = 0;
+  ReplyError error_ = ReplyError::kNone;
+};
+
+}  // namespace loadgen

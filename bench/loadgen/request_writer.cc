@@ -1,0 +1,56 @@
+#include "request_writer.h"
+
+#include <cstring>
+
+#include "key_chooser.h"
+
+namespace loadgen {
+
+namespace {
+// Appends `n` bytes at the end of `out` and returns where they start. The buffer keeps
+// its capacity across requests, so this allocates only while a connection warms up.
+char* grow(std::vector<char>& out, std::size_t n) {
+  const std::size_t at = out.size();
+  out.resize(at + n);
+  return out.data() + at;
+}
+}  // namespace
+
+RequestWriter::RequestWriter(unsigned key_size, unsigned value_size)
+    : key_size_(key_size), set_suffix_(" 0 0 " + std::to_string(value_size) + "\r\n") {
+  value_.reserve(value_size + 2);
+  // Printable, not constant, so that a server compressing or deduplicating gains nothing.
+  for (unsigned i = 0; i < value_size; ++i) value_.push_back(static_cast<char>('a' + (i * 7) % 26));
+  value_ += "\r\n";
+}
+
+std::size_t RequestWriter::max_request_size(unsigned keys) const noexcept {
+  const std::size_t get = 4 + keys * (key_size_ + 1) + 1;
+  const std::size_t set = 4 + key_size_ + set_suffix_.size() + value_.size();
+  return get > set ? get : set;
+}
+
+void RequestWriter::append_get(std::span<const std::uint32_t> keys, std::vector<char>& out) const {
+  char* p = grow(out, 4 + keys.size() * (key_size_ + 1) + 1);
+  std::memcpy(p, "get", 3);
+  p += 3;
+  for (std::uint32_t key : keys) {
+    *p++ = ' ';
+    write_key(key, key_size_, p);
+    p += key_size_;
+  }
+  std::memcpy(p, "\r\n", 2);
+}
+
+void RequestWriter::append_set(std::uint32_t key, std::vector<char>& out) const {
+  char* p = grow(out, 4 + key_size_ + set_suffix_.size() + value_.size());
+  std::memcpy(p, "set ", 4);
+  p += 4;
+  write_key(key, key_size_, p);
+  p += key_size_;
+  std::memcpy(p, set_suffix_.data(), set_suffix_.size());
+  p += set_suffix_.size();
+  std::memcpy(p, value_.data(), value_.size());
+}
+
+}  // namespace loadgen
