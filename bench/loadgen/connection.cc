@@ -79,7 +79,7 @@ bool Connection::open_loop() const noexcept {
 
 bool Connection::has_more_to_send(Nanos now) const noexcept {
   if (phase_.kind == Phase::Kind::kFill) return next_fill_ < phase_.fill_end;
-  if (phase_.quota != 0 && counted_ >= phase_.quota) return false;
+  if (counted_ >= phase_.quota) return false;
   return (open_loop() ? next_send_ : now) < phase_.stop_at;
 }
 
@@ -207,7 +207,7 @@ void Connection::complete(const ReplyOutcome& outcome, Nanos now) {
   --in_flight_;
   Counters& c = stats_->counters;
   const bool measured = phase_.kind == Phase::Kind::kLoad && now >= phase_.record_from &&
-                        (phase_.quota != 0 || now < phase_.stop_at);
+                        (phase_.quota != Phase::kNoQuota || now < phase_.stop_at);
   if (!measured) {
     // Pre-fill and warmup replies are not timed, but their errors still count.
     if (outcome.error != ReplyError::kNone && phase_.kind == Phase::Kind::kFill)

@@ -33,7 +33,8 @@ struct Phase {
   Nanos start = 0;        // open loop: the schedule's origin
   Nanos record_from = 0;  // replies before this are warmup
   Nanos stop_at = kNever;  // no request is sent at or after this
-  std::uint64_t quota = 0;  // requests to send after record_from (0: until stop_at)
+  static constexpr std::uint64_t kNoQuota = UINT64_MAX;
+  std::uint64_t quota = kNoQuota;  // requests to send after record_from, else until stop_at
 };
 
 class Connection {

@@ -1,0 +1,128 @@
+"""memstripe-bench end to end: real servers (Debian's memcached, and memstripe when this
+build has it) over TCP and the UNIX socket; the generator's counts are checked against
+what the workload must produce and against the server's own stats."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests"))
+from harness import ServerProcess  # noqa: E402
+
+BENCH = os.environ.get("MEMSTRIPE_BENCH_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-bench")
+
+
+def server_kinds():
+    kinds = ["memcached"]
+    binary = os.environ.get("MEMSTRIPE_BIN")
+    if binary and os.path.exists(binary):
+        kinds.append("memstripe")
+    return kinds
+
+
+@pytest.fixture(scope="module", params=[(k, t) for k in server_kinds() for t in ("tcp", "unix")],
+                ids=lambda p: f"{p[0]}-{p[1]}")
+def server(request):
+    kind, transport = request.param
+    tcp = transport == "tcp" or kind == "memstripe"
+    unix = transport == "unix"
+    with ServerProcess(kind, args=["-t", "1", "-m", "64"], tcp=tcp, unix=unix, debug_clock=False) as s:
+        s.bench_target = (["--tcp", f"127.0.0.1:{s.port}"] if transport == "tcp"
+                          else ["--unix", s.unix_path])
+        s.transport = transport
+        yield s
+
+
+@pytest.fixture
+def target(server):
+    """The module's server, emptied and with its counters at zero."""
+    with server.connect(server.transport) as c:
+        assert c.request("flush_all\r\n") == b"OK\r\n"
+        assert c.request("stats reset\r\n") == b"RESET\r\n"
+    return server
+
+
+def bench(target, *args, expect_code=0):
+    cmd = [BENCH, *target.bench_target, "--json", "-", "-q", *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == expect_code, proc.stderr + proc.stdout
+    return json.loads(proc.stdout)
+
+
+def server_stats(target):
+    with target.connect(target.transport) as c:
+        reply = c.request("stats\r\n", b"END\r\n").decode()
+    return {f[1]: f[2] for f in (line.split() for line in reply.splitlines()) if f[0] == "STAT"}
+
+
+def test_a_prefilled_run_hits_every_key_without_errors(target):
+    r = bench(target, "-c", 4, "-P", 4, "--keys", 2000, "-n", 11000)
+    assert r["errors"] == 0
+    assert r["requests"] == 11000
+    assert r["hits"] == r["gets"] and r["misses"] == 0
+    assert r["hit_ratio"] == 1.0
+    # 1 set : 10 gets, in a fixed cycle per connection
+    assert r["sets"] == 1000 and r["gets"] == 10000
+    lat = r["latency"]
+    assert r["latency"]["count"] == 11000
+    assert 0 < lat["min_us"] <= lat["p50_us"] <= lat["p90_us"] <= lat["p99_us"] <= lat["p99.9_us"] <= lat["max_us"]
+
+
+def test_the_server_saw_what_the_generator_counted(target):
+    r = bench(target, "-c", 3, "--keys", 500, "-n", 3000, "--ratio", "1:2", "--multiget", 4)
+    stats = server_stats(target)
+    # prefill set every key once, then the measured sets and gets
+    assert int(stats["cmd_set"]) == 500 + r["sets"]
+    assert int(stats["get_hits"]) == r["hits"]
+    assert r["keys"] == 4 * r["gets"]
+
+
+def test_an_empty_server_misses_every_key(target):
+    r = bench(target, "--no-prefill", "--ratio", "0:1", "-c", 2, "-n", 500)
+    assert r["errors"] == 0
+    assert r["hits"] == 0 and r["misses"] == 500
+    assert int(server_stats(target)["get_misses"]) == 500
+
+
+def test_values_of_another_size_are_errors(target):
+    bench(target, "--keys", 100, "--value-size", 32, "-n", 10, "--ratio", "0:1")
+    r = bench(target, "--keys", 100, "--value-size", 64, "--no-prefill", "--ratio", "0:1", "-n", 200,
+              expect_code=3)
+    assert r["error_kinds"]["wrong_value"] == 200
+    assert r["hits"] == 200
+
+
+def test_a_value_too_large_for_the_server_is_a_server_error(target):
+    r = bench(target, "--keys", 10, "--value-size", 2 * 1024 * 1024, "--no-prefill", "--ratio", "1:0",
+              "-n", 5, expect_code=3)
+    assert r["error_kinds"]["server_error"] == 5
+
+
+def test_several_threads_add_up(target):
+    r = bench(target, "-c", 8, "-t", 2, "-P", 8, "--keys", 1000, "-n", 20000, "--distribution", "zipf")
+    assert r["errors"] == 0 and r["requests"] == 20000 and r["hit_ratio"] == 1.0
+
+
+def test_a_duration_run_measures_its_window(target):
+    r = bench(target, "-c", 2, "--keys", 100, "-d", 0.3, "-w", 0.1)
+    assert r["elapsed_s"] == pytest.approx(0.3)
+    assert r["requests"] > 100 and r["errors"] == 0
+
+
+def test_open_loop_sends_at_the_asked_rate(target):
+    r = bench(target, "-c", 4, "--keys", 100, "--rate", 2000, "-d", 1)
+    # Replies in the window: the schedule's 2000, less those still in flight at its end.
+    assert 1900 <= r["requests"] <= 2001
+    assert r["send_lag"]["count"] == r["requests"]
+
+
+def test_no_server_is_an_error(tmp_path):
+    proc = subprocess.run([BENCH, "--unix", str(tmp_path / "nothing.sock"), "-n", "1"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert "cannot connect" in proc.stderr
