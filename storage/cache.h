@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "storage/clock.h"
 #include "storage/item.h"
@@ -34,6 +35,13 @@ struct CacheConfig {
 };
 
 enum class AllocStatus : std::uint8_t { kOk, kTooLarge, kOutOfMemory };
+
+struct AllocOptions {
+  bool binary_key = false;  // meta `b`: the key came base64-encoded and is shown that way
+  // memcached drops the key's old item when a `set` is refused as too large (so a stale
+  // value does not outlive a failed overwrite); `ms` does it in every mode.
+  bool drop_old_if_too_large = false;
+};
 
 struct AllocResult {
   AllocStatus status = AllocStatus::kOk;
@@ -61,7 +69,8 @@ struct ReadOptions {
   bool vivify = false;  // meta `N`: on a miss, create an empty item and win
   std::int64_t vivify_exptime = 0;
   bool recache = false;  // meta `R`: win when the remaining TTL is below the threshold
-  std::uint32_t recache_threshold = 0;
+  std::int64_t recache_threshold = 0;
+  bool recache_sees_touch = true;  // `T` came before `R` in the request (memcached's order)
   bool bump = true;  // record the access (LRU, last access, fetched); meta reads may not
 };
 
@@ -75,6 +84,8 @@ struct ReadResult {
   bool stale = false;               // `X`: the value was invalidated
   bool token_already_sent = false;  // `Z`: another client holds the win token
   bool created = false;             // vivified by this read
+  RelTime exptime_before = 0;  // before a touch (meta `t` ahead of `T` prints this)
+  RelTime exptime_after = 0;
 };
 
 enum class RemoveStatus : std::uint8_t { kDeleted, kNotFound, kExists };
@@ -102,6 +113,8 @@ struct ArithOptions {
 struct ArithResult {
   ArithStatus status = ArithStatus::kNotFound;
   std::uint64_t value = 0;
+  bool created = false;         // vivified by `N`
+  RelTime exptime_before = 0;   // before a touch
   ItemRef item;  // the item holding the result (for cas, flags, TTL)
 };
 
@@ -142,15 +155,33 @@ struct CacheStats {
   bool hash_is_expanding = false;
 };
 
+// One size class, for `stats slabs` and `stats items`.
+struct SizeClassStats {
+  unsigned id = 0;
+  std::size_t chunk_size = 0;
+  std::size_t chunks_per_page = 0;
+  std::size_t pages = 0;
+  std::size_t used_chunks = 0;
+  std::size_t free_chunks = 0;
+  std::uint64_t evicted = 0;
+  std::uint64_t evicted_unfetched = 0;
+  std::uint64_t evicted_active = 0;
+  std::uint64_t reclaimed = 0;
+  std::uint64_t expired_unfetched = 0;
+  std::uint64_t outofmemory = 0;
+  bool large_headers = false;  // holds the headers of values stored in their own mapping
+};
+
 // What `stats cachedump` and `lru_crawler metadump` list about each item.
 struct ItemInfo {
   std::string_view key;
   std::size_t value_length;
-  std::size_t total_size;  // memcached's ntotal
-  std::time_t unix_exptime;  // 0 never; -1 when the item is already expired
-  std::time_t unix_last_access;
+  std::size_t total_size;  // header, flags, key and value
+  RelTime exptime;         // 0: never (Clock::unix_started() + RelTime is the unix time)
+  RelTime last_access;
   std::uint64_t cas;
   bool fetched;
+  bool binary_key;
   unsigned size_class;
 };
 
@@ -166,7 +197,7 @@ class Cache {
   // A new, unlinked item, counted against the memory limit before its value is written,
   // as memcached does. A too-large request also removes the key's old item (memcached).
   AllocResult allocate(std::string_view key, std::uint32_t flags, std::int64_t exptime,
-                       std::size_t value_length);
+                       std::size_t value_length, const AllocOptions& options = {});
   StoreResult store(StoreMode mode, NewItem&& item, const StoreOptions& options = {});
 
   ReadResult read(std::string_view key, const ReadOptions& options = {});
@@ -178,12 +209,14 @@ class Cache {
 
   // cache_memlimit: a lower limit is reached by eviction as memory is next needed.
   void set_memory_limit(std::size_t bytes);
-  // Reclaims expired items from up to `max_buckets` index buckets; called by a timer.
-  std::size_t sweep_expired(std::size_t max_buckets);
+  // Reclaims expired items, looking at up to `max_items` chunks; called by a timer.
+  std::size_t sweep_expired(std::size_t max_items);
 
   CacheStats stats() const;
+  std::vector<SizeClassStats> size_class_stats() const;
   void reset_stats();
   // Visits every live item, one shard locked at a time; stops when `visit` returns false.
+  // `visit` runs under the shard lock: it must not call back into the cache.
   void for_each_item(const std::function<bool(const ItemInfo&)>& visit) const;
 
   // The largest value that fits in -I for this key and flags (memcached's bound).

@@ -32,17 +32,18 @@ inline constexpr std::uint8_t kFetched = 0x08;     // read at least once since s
 inline constexpr std::uint8_t kStale = 0x10;       // invalidated by meta `I`
 inline constexpr std::uint8_t kTokenSent = 0x20;   // a meta client was handed the win token
 inline constexpr std::uint8_t kHasFlags = 0x40;    // client flags are stored
-inline constexpr std::uint8_t kLarge = 0x80;       // value lives in its own mapping
+inline constexpr std::uint8_t kKeyBinary = 0x80;   // stored by meta `b`: show the key in base64
 }  // namespace item_bits
 
 #pragma pack(push, 2)
 struct Item {
   ItemOffset next;  // hash chain; owned by the shard lock
-  RelTime exptime;  // 0: never
-  RelTime atime;    // last access (memcached's it->time): LRU hints, flush, meta `l`
+  // Read without the shard lock by eviction and flush checks, hence atomic (relaxed).
+  std::atomic<RelTime> exptime;  // 0: never
+  std::atomic<RelTime> atime;    // last access (memcached's it->time): eviction, flush, `l`
   std::uint64_t cas;
   std::atomic<std::uint16_t> refcount;  // one for the index while linked, one per handle
-  std::uint16_t small_value_length;
+  std::uint16_t small_value_length;  // kLargeValue: the value lives in its own mapping
   std::uint8_t key_length;
   std::atomic<std::uint8_t> bits;
 
@@ -51,6 +52,9 @@ struct Item {
     std::size_t length;
   };
 
+  static constexpr std::uint16_t kLargeValue = 0xFFFF;
+
+  bool is_large() const noexcept { return small_value_length == kLargeValue; }
   std::uint8_t state() const noexcept {
     return bits.load(std::memory_order_acquire) & item_bits::kStateMask;
   }
@@ -82,7 +86,7 @@ struct Item {
     return v;
   }
   std::span<char> value() noexcept {
-    if (has(item_bits::kLarge)) {
+    if (is_large()) {
       LargeValue v = large_value();
       return {v.data, v.length};
     }
@@ -127,7 +131,8 @@ class ItemRef {
   std::string_view value() const noexcept { return static_cast<const Item*>(item_)->value(); }
   std::uint32_t flags() const noexcept { return item_->flags(); }
   std::uint64_t cas() const noexcept { return item_->cas; }
-  RelTime exptime() const noexcept { return item_->exptime; }
+  RelTime exptime() const noexcept { return item_->exptime.load(std::memory_order_relaxed); }
+  bool key_is_binary() const noexcept { return item_->has(item_bits::kKeyBinary); }
   const Item* get() const noexcept { return item_; }
 
  protected:

@@ -1,0 +1,754 @@
+#include "storage/engine.h"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+
+#include "storage/decimal.h"
+
+namespace memstripe::storage {
+namespace {
+
+constexpr unsigned kInitialIndexPower = 8;
+// Old buckets each operation moves while a shard's index grows.
+constexpr std::size_t kMigrateStep = 16;
+// memcached's item header with CAS, and the bytes its -I bound counts around key and value
+// (the key's NUL and the value's \r\n), so our largest value matches its largest exactly.
+constexpr std::size_t kMemcachedHeader = 48;
+constexpr std::size_t kMemcachedCas = 8;
+constexpr std::size_t kMemcachedKeyAndValueExtra = 1 + 2;
+constexpr std::size_t kMemcachedFlags = 4;
+
+}  // namespace
+
+// Items whose index reference is dropped once the shard lock is released. Declare it
+// before the lock_guard, so it is destroyed after it.
+class DeferredRelease {
+ public:
+  explicit DeferredRelease(Engine& engine) noexcept : engine_(engine) {}
+  ~DeferredRelease() {
+    for (int i = 0; i < count_; ++i) {
+      if (items_[i]->refcount.fetch_sub(1, std::memory_order_acq_rel) == 1) engine_.free_item(items_[i]);
+    }
+  }
+  DeferredRelease(const DeferredRelease&) = delete;
+  DeferredRelease& operator=(const DeferredRelease&) = delete;
+  void add(Item* item) noexcept {
+    assert(count_ < kCapacity);
+    items_[count_++] = item;
+  }
+
+ private:
+  static constexpr int kCapacity = 4;
+  Engine& engine_;
+  Item* items_[kCapacity];
+  int count_ = 0;
+};
+
+void ItemRef::release_last() noexcept { engine_->free_item(item_); }
+
+Engine::Engine(const CacheConfig& config, Clock& clock)
+    : config_(config), clock_(clock), arena_(config.memory_limit) {
+  if (config_.memory_limit > kMaxMemoryLimit) throw std::invalid_argument("memory limit above 16 GiB");
+  unsigned shards = std::bit_ceil(std::max(config_.shard_count, 1u));
+  config_.shard_count = shards;
+  shard_bits_ = static_cast<unsigned>(std::countr_zero(shards));
+  std::size_t index_bytes = std::size_t{shards} << kInitialIndexPower << 2;
+  if (!arena_.try_reserve(index_bytes)) throw std::invalid_argument("memory limit too small for the index");
+  shards_.reserve(shards);
+  for (unsigned i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(arena_, kInitialIndexPower));
+
+  const SizeClasses& classes = size_classes();
+  for (unsigned c = 0; c < classes.count(); ++c) {
+    pools_.push_back(std::make_unique<ChunkPool>(arena_, c, classes.chunk_size(c)));
+  }
+  large_pool_ = classes.count();
+  std::size_t large_header = Item::kHeaderSize + 4 + kMaxKeyLength + sizeof(Item::LargeValue);
+  large_header = (large_header + kChunkAlignment - 1) / kChunkAlignment * kChunkAlignment;
+  pools_.push_back(std::make_unique<ChunkPool>(arena_, large_pool_, large_header));
+  tail_hints_ = std::make_unique<std::atomic<RelTime>[]>(pools_.size());
+}
+
+Engine::~Engine() {
+  // Values in their own mappings are the only memory the arena does not unmap itself.
+  for (auto& shard : shards_) {
+    shard->index.for_each([&](Item* item) {
+      if (item->is_large()) arena_.unmap_large(item->large_value().data, item->large_value().length);
+      return true;
+    });
+  }
+}
+
+// --- helpers ---------------------------------------------------------------------------
+
+std::size_t Engine::item_bytes(const Item* item) noexcept {
+  return Item::kHeaderSize + item->flags_size() + item->key_length + item->value().size();
+}
+
+std::size_t Engine::memcached_item_size(std::size_t key_length, std::uint32_t flags,
+                                        std::size_t value_length) const noexcept {
+  return kMemcachedHeader + (config_.use_cas ? kMemcachedCas : 0) + key_length + value_length +
+         kMemcachedKeyAndValueExtra + (flags != 0 ? kMemcachedFlags : 0);
+}
+
+AllocStatus Engine::check_size(std::size_t key_length, std::uint32_t flags, std::size_t value_length) const noexcept {
+  if (value_length > config_.item_size_max) return AllocStatus::kTooLarge;
+  return memcached_item_size(key_length, flags, value_length) > config_.item_size_max ? AllocStatus::kTooLarge
+                                                                                        : AllocStatus::kOk;
+}
+
+std::size_t Engine::max_value_length(std::size_t key_length, std::uint32_t flags) const noexcept {
+  std::size_t overhead = memcached_item_size(key_length, flags, 0);
+  return overhead >= config_.item_size_max ? 0 : config_.item_size_max - overhead;
+}
+
+std::uint64_t Engine::next_cas(Shard& shard, std::uint64_t hash) noexcept {
+  if (!config_.use_cas) return 0;
+  return (++shard.cas_sequence << shard_bits_) | shard_number(hash);
+}
+
+bool Engine::is_dead(const Shard& shard, const Item* item, RelTime now) const noexcept {
+  RelTime exptime = item->exptime.load(std::memory_order_relaxed);
+  if (exptime != 0 && exptime <= now) return true;
+  // memcached's item_is_flushed(): by last access time, and by CAS for immediate flushes.
+  RelTime deadline = flush_deadline_.load(std::memory_order_relaxed);
+  if (deadline == 0 || deadline > now) return false;
+  return item->atime.load(std::memory_order_relaxed) <= deadline ||
+         (shard.flush_cas != 0 && item->cas != 0 && item->cas < shard.flush_cas);
+}
+
+void Engine::refresh(Item* item, RelTime now) noexcept {
+  item->set(item_bits::kReferenced);
+  if (item->atime.load(std::memory_order_relaxed) != now) item->atime.store(now, std::memory_order_relaxed);
+}
+
+void Engine::bump(Item* item, RelTime now) noexcept {
+  item->set(item_bits::kFetched);
+  refresh(item, now);
+}
+
+Item* Engine::find_live(Shard& shard, std::string_view key, std::uint64_t hash, DeferredRelease& released,
+                        bool count_as_get) noexcept {
+  if (shard.index.expanding()) {
+    if (std::size_t freed = shard.index.migrate(kMigrateStep)) arena_.release(freed);
+  }
+  Item* item = shard.index.find(key, hash);
+  if (item == nullptr) return nullptr;
+  RelTime now = clock_.now();
+  if (!is_dead(shard, item, now)) return item;
+  if (count_as_get) {
+    RelTime exptime = item->exptime.load(std::memory_order_relaxed);
+    if (exptime != 0 && exptime <= now) {
+      ++shard.counters.get_expired;
+    } else {
+      ++shard.counters.get_flushed;
+    }
+  }
+  unlink(shard, item, hash, released);
+  return nullptr;
+}
+
+void Engine::link(Shard& shard, Item* item, std::uint64_t hash) noexcept {
+  item->cas = next_cas(shard, hash);
+  item->refcount.fetch_add(1, std::memory_order_relaxed);  // the index's reference
+  shard.index.insert(item, hash);
+  std::uint8_t bits = item->bits.load(std::memory_order_relaxed);
+  item->bits.store(static_cast<std::uint8_t>((bits & ~item_bits::kStateMask) | item_bits::kLinked),
+                   std::memory_order_release);
+  ++shard.counters.curr_items;
+  ++shard.counters.total_items;
+  shard.counters.bytes += item_bytes(item);
+}
+
+void Engine::unlink(Shard& shard, Item* item, std::uint64_t hash, DeferredRelease& released) noexcept {
+  shard.index.remove(item, hash);
+  std::uint8_t bits = item->bits.load(std::memory_order_relaxed);
+  item->bits.store(static_cast<std::uint8_t>((bits & ~item_bits::kStateMask) | item_bits::kUnlinked),
+                   std::memory_order_release);
+  --shard.counters.curr_items;
+  shard.counters.bytes -= item_bytes(item);
+  released.add(item);
+}
+
+void Engine::replace(Shard& shard, Item* old, Item* item, std::uint64_t hash, DeferredRelease& released) noexcept {
+  // Unlink and link keep the counters right; the chain position is not worth keeping.
+  unlink(shard, old, hash, released);
+  link(shard, item, hash);
+}
+
+bool Engine::index_wants_growth(const Shard& shard) const noexcept {
+  return shard.index.wants_growth() && shard.index.size() >= shard.growth_blocked_below;
+}
+
+void Engine::grow_index(Shard& shard) {
+  std::size_t bytes;
+  {
+    std::lock_guard lock(shard.mutex);
+    if (!index_wants_growth(shard)) return;
+    bytes = shard.index.growth_bytes();
+  }
+  if (!make_room(bytes)) {
+    std::lock_guard lock(shard.mutex);
+    shard.growth_blocked_below = shard.index.size() + shard.index.size() / 4;
+    return;
+  }
+  std::unique_ptr<ItemOffset[]> buckets(new (std::nothrow) ItemOffset[bytes / sizeof(ItemOffset)]());
+  bool used = false;
+  if (buckets) {
+    std::lock_guard lock(shard.mutex);
+    if (shard.index.wants_growth() && shard.index.growth_bytes() == bytes) {
+      shard.index.start_growth(std::move(buckets));
+      used = true;
+    }
+  }
+  if (!used) arena_.release(bytes);
+}
+
+// --- allocation --------------------------------------------------------------------
+
+Item* Engine::allocate_item(const ItemSpec& spec) {
+  assert(!spec.key.empty() && spec.key.size() <= kMaxKeyLength);
+  const std::size_t flags_size = spec.flags != 0 ? 4 : 0;
+  const std::size_t small_size = Item::kHeaderSize + flags_size + spec.key.size() + spec.value_length;
+  const bool small = small_size <= size_classes().largest_chunk();
+  Item* item;
+  char* large_data = nullptr;
+  std::size_t footprint = 0;
+  if (small) {
+    item = take_chunk(pool_for_chunk(small_size));
+    if (item == nullptr) return nullptr;
+  } else {
+    footprint = PageArena::large_footprint(spec.value_length);
+    if (!make_room(footprint)) return nullptr;
+    large_data = arena_.map_large(spec.value_length);
+    item = large_data ? take_chunk(large_pool_) : nullptr;
+    if (item == nullptr) {
+      if (large_data) arena_.unmap_large(large_data, spec.value_length);
+      arena_.release(footprint);
+      return nullptr;
+    }
+    large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
+  }
+  item->next = 0;
+  item->exptime.store(spec.exptime, std::memory_order_relaxed);
+  item->atime.store(clock_.now(), std::memory_order_relaxed);
+  item->cas = 0;
+  item->refcount.store(1, std::memory_order_relaxed);
+  item->small_value_length = small ? static_cast<std::uint16_t>(spec.value_length) : Item::kLargeValue;
+  item->key_length = static_cast<std::uint8_t>(spec.key.size());
+  std::uint8_t bits = item_bits::kAllocated;
+  if (spec.flags != 0) bits |= item_bits::kHasFlags;
+  if (spec.binary_key) bits |= item_bits::kKeyBinary;
+  item->bits.store(bits, std::memory_order_relaxed);
+  char* p = item->payload();
+  if (flags_size != 0) std::memcpy(p, &spec.flags, sizeof spec.flags);
+  std::memcpy(p + flags_size, spec.key.data(), spec.key.size());
+  if (!small) {
+    Item::LargeValue v{large_data, spec.value_length};
+    std::memcpy(p + flags_size + spec.key.size(), &v, sizeof v);
+  }
+  return item;
+}
+
+AllocResult Engine::allocate(std::string_view key, std::uint32_t flags, std::int64_t exptime,
+                             std::size_t value_length, bool binary_key, bool drop_old_if_too_large) {
+  AllocResult result;
+  result.status = check_size(key.size(), flags, value_length);
+  if (result.status == AllocStatus::kOk) {
+    Item* item = allocate_item({key, flags, clock_.expiry_from(exptime), value_length, binary_key});
+    if (item != nullptr) {
+      result.item = adopt(item);
+      return result;
+    }
+    result.status = AllocStatus::kOutOfMemory;
+  }
+  std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  DeferredRelease released(*this);
+  std::lock_guard lock(shard.mutex);
+  if (result.status == AllocStatus::kTooLarge) {
+    ++shard.counters.store_too_large;
+    // memcached drops the old value so a refused overwrite does not leave it readable.
+    if (drop_old_if_too_large) {
+      if (Item* old = shard.index.find(key, hash)) unlink(shard, old, hash, released);
+    }
+  } else {
+    ++shard.counters.store_no_memory;
+  }
+  return result;
+}
+
+// --- store ---------------------------------------------------------------------------
+
+StoreResult Engine::store(StoreMode mode, NewItem&& new_item, const StoreOptions& options) {
+  NewItem owned = std::move(new_item);  // our reference; dropped on return
+  Item* item = owned.mutable_item();
+  const std::string_view key = item->key();
+  const std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  StoreResult result;
+
+  if (mode == StoreMode::kAppend || mode == StoreMode::kPrepend) {
+    // The combined item is allocated outside the lock, then swapped in if the old item is
+    // still the one we combined with; otherwise we start over.
+    for (;;) {
+      ItemRef old_ref;
+      {
+        DeferredRelease released(*this);
+        std::lock_guard lock(shard.mutex);
+        Item* old = find_live(shard, key, hash, released);
+        if (old == nullptr) return result;  // NOT_STORED
+        if (options.compare_cas != 0 && options.compare_cas != old->cas) {
+          result.status = StoreStatus::kExists;
+          return result;
+        }
+        old->refcount.fetch_add(1, std::memory_order_relaxed);
+        old_ref = share(old);
+      }
+      const Item* old = old_ref.get();
+      std::string_view old_value = old->value();
+      std::string_view add_value = static_cast<const Item*>(item)->value();
+      std::size_t total = old_value.size() + add_value.size();
+      if (check_size(key.size(), old->flags(), total) != AllocStatus::kOk) return result;  // NOT_STORED
+      Item* combined = allocate_item({key, old->flags(), old->exptime.load(std::memory_order_relaxed), total,
+                                      old->has(item_bits::kKeyBinary)});
+      if (combined == nullptr) return result;  // memcached: NOT_STORED when it cannot allocate
+      NewItem combined_ref = adopt(combined);
+      char* out = combined->value().data();
+      const std::string_view& first = mode == StoreMode::kAppend ? old_value : add_value;
+      const std::string_view& second = mode == StoreMode::kAppend ? add_value : old_value;
+      std::memcpy(out, first.data(), first.size());
+      std::memcpy(out + first.size(), second.data(), second.size());
+
+      DeferredRelease released(*this);
+      std::lock_guard lock(shard.mutex);
+      Item* current = find_live(shard, key, hash, released, false);
+      if (current != old) continue;
+      replace(shard, current, combined, hash, released);
+      result.status = StoreStatus::kStored;
+      result.cas = combined->cas;
+      return result;  // the item count did not change: no growth
+    }
+  }
+
+  bool grow = false;
+  {
+    DeferredRelease released(*this);
+    std::lock_guard lock(shard.mutex);
+    Item* old = find_live(shard, key, hash, released, false);
+    bool do_store = false;
+    if (old != nullptr) {
+      // memcached's do_store_item: the CAS test first, then the mode.
+      enum class Cas { kNone, kMatch, kBadValue, kStale } cas = Cas::kNone;
+      if (options.compare_cas == 0) {
+        cas = Cas::kNone;
+      } else if (options.compare_cas == old->cas) {
+        cas = Cas::kMatch;
+      } else if (options.invalidate_if_cas_older && options.compare_cas < old->cas) {
+        cas = Cas::kStale;
+      } else {
+        cas = Cas::kBadValue;
+      }
+      switch (mode) {
+        case StoreMode::kAdd:
+          refresh(old, clock_.now());
+          break;
+        case StoreMode::kCas:
+          if (cas == Cas::kMatch) {
+            ++shard.counters.cas_hits;
+            do_store = true;
+          } else if (cas == Cas::kStale) {
+            // A late writer with an older CAS still lands, marked stale, keeping the TTL
+            // and any win token already handed out.
+            item->exptime.store(old->exptime.load(std::memory_order_relaxed), std::memory_order_relaxed);
+            item->set(item_bits::kStale);
+            if (old->has(item_bits::kTokenSent)) item->set(item_bits::kTokenSent);
+            ++shard.counters.cas_hits;
+            do_store = true;
+          } else {
+            ++shard.counters.cas_badval;
+            result.status = StoreStatus::kExists;
+          }
+          break;
+        case StoreMode::kSet:
+        case StoreMode::kReplace:
+          do_store = true;
+          break;
+        case StoreMode::kAppend:
+        case StoreMode::kPrepend:
+          break;  // handled above
+      }
+      if (do_store) replace(shard, old, item, hash, released);
+    } else {
+      switch (mode) {
+        case StoreMode::kAdd:
+        case StoreMode::kSet:
+          do_store = true;
+          break;
+        case StoreMode::kCas:
+          ++shard.counters.cas_misses;
+          result.status = StoreStatus::kNotFound;
+          break;
+        default:
+          break;  // replace, append, prepend need an item
+      }
+      if (do_store) link(shard, item, hash);
+    }
+    if (do_store) {
+      result.status = StoreStatus::kStored;
+      result.cas = item->cas;
+      grow = index_wants_growth(shard);
+    }
+  }
+  if (grow) grow_index(shard);
+  return result;
+}
+
+// --- read ----------------------------------------------------------------------------
+
+ReadResult Engine::read(std::string_view key, const ReadOptions& options) {
+  const std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  ReadResult result;
+  // A vivified item is allocated before the lock: allocation may evict, which takes
+  // shard locks.
+  NewItem vivified;
+  if (options.vivify) {
+    if (Item* item = allocate_item({key, 0, 0, 0, false})) vivified = adopt(item);
+  }
+  bool linked_new = false;
+  bool grow = false;
+  {
+    DeferredRelease released(*this);
+    std::lock_guard lock(shard.mutex);
+    const RelTime now = clock_.now();
+    Item* item = find_live(shard, key, hash, released);
+    if (item == nullptr && vivified) {
+      item = vivified.mutable_item();
+      item->exptime.store(clock_.expiry_from(options.vivify_exptime), std::memory_order_relaxed);
+      item->set(item_bits::kTokenSent);
+      link(shard, item, hash);
+      linked_new = true;
+      grow = index_wants_growth(shard);
+      result.created = true;
+      result.win = true;
+      result.exptime_before = item->exptime.load(std::memory_order_relaxed);
+    } else if (item == nullptr) {
+      ++(options.touch ? shard.counters.touch_misses : shard.counters.get_misses);
+      return result;
+    } else {
+      result.fetched_before = item->has(item_bits::kFetched);
+      RelTime atime = item->atime.load(std::memory_order_relaxed);
+      result.seconds_since_access = now >= atime ? now - atime : 0;
+      result.exptime_before = item->exptime.load(std::memory_order_relaxed);
+      if (options.touch) item->exptime.store(clock_.expiry_from(options.touch_exptime), std::memory_order_relaxed);
+      const bool token_sent = item->has(item_bits::kTokenSent);
+      if (options.recache && !token_sent) {
+        RelTime exptime = options.recache_sees_touch ? item->exptime.load(std::memory_order_relaxed)
+                                                     : result.exptime_before;
+        if (exptime != 0 && exptime < clock_.expiry_from(options.recache_threshold)) result.win = true;
+      }
+      result.token_already_sent = token_sent;
+      if (item->has(item_bits::kStale)) {
+        result.stale = true;
+        if (!token_sent) result.win = true;
+      }
+      if (result.win) item->set(item_bits::kTokenSent);
+      if (options.bump) bump(item, now);
+    }
+    ++(options.touch ? shard.counters.touch_hits : shard.counters.get_hits);
+    result.exptime_after = item->exptime.load(std::memory_order_relaxed);
+    if (linked_new) {
+      result.item = std::move(vivified);  // the allocation's reference becomes the reader's
+    } else {
+      item->refcount.fetch_add(1, std::memory_order_relaxed);
+      result.item = share(item);
+    }
+  }
+  if (grow) grow_index(shard);
+  return result;
+}
+
+bool Engine::touch(std::string_view key, std::int64_t exptime) {
+  const std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  DeferredRelease released(*this);
+  std::lock_guard lock(shard.mutex);
+  Item* item = find_live(shard, key, hash, released);
+  if (item == nullptr) {
+    ++shard.counters.touch_misses;
+    return false;
+  }
+  item->exptime.store(clock_.expiry_from(exptime), std::memory_order_relaxed);
+  bump(item, clock_.now());
+  ++shard.counters.touch_hits;
+  return true;
+}
+
+RemoveStatus Engine::remove(std::string_view key, const RemoveOptions& options) {
+  const std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  DeferredRelease released(*this);
+  std::lock_guard lock(shard.mutex);
+  Item* item = find_live(shard, key, hash, released, false);
+  if (item == nullptr || (options.compare_cas != 0 && options.compare_cas != item->cas)) {
+    ++shard.counters.delete_misses;
+    return item == nullptr ? RemoveStatus::kNotFound : RemoveStatus::kExists;
+  }
+  if (options.invalidate) {
+    // Meta `I`: keep the value, mark it stale, and let the next reader win the token.
+    if (options.set_exptime) item->exptime.store(clock_.expiry_from(options.exptime), std::memory_order_relaxed);
+    item->set(item_bits::kStale);
+    item->clear(item_bits::kTokenSent);
+    item->cas = next_cas(shard, hash);
+    return RemoveStatus::kDeleted;
+  }
+  ++shard.counters.delete_hits;
+  unlink(shard, item, hash, released);
+  return RemoveStatus::kDeleted;
+}
+
+// --- incr / decr -----------------------------------------------------------------------
+
+ArithResult Engine::arithmetic(std::string_view key, const ArithOptions& options) {
+  const std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  ArithResult result;
+  char digits[kMaxDecimalDigits];
+
+  for (;;) {
+    // Under the lock: the new value, written in place when it fits and nobody reads the
+    // item (memcached pads a shorter number with spaces); otherwise, remember what to
+    // replace and allocate outside the lock.
+    std::uint64_t seen_cas = 0;
+    const Item* seen = nullptr;
+    std::size_t length = 0;
+    std::uint32_t flags = 0;
+    RelTime exptime = 0;
+    bool binary_key = false;
+    {
+      DeferredRelease released(*this);
+      std::lock_guard lock(shard.mutex);
+      Item* item = find_live(shard, key, hash, released);
+      if (item == nullptr) {
+        if (!options.vivify) {
+          ++(options.increment ? shard.counters.incr_misses : shard.counters.decr_misses);
+          result.status = ArithStatus::kNotFound;
+          return result;
+        }
+      } else {
+        // memcached's order: an empty value, then the CAS, then the number.
+        std::string_view value = static_cast<const Item*>(item)->value();
+        if (value.empty()) {
+          result.status = ArithStatus::kNonNumeric;
+          return result;
+        }
+        if (options.compare_cas != 0 && options.compare_cas != item->cas) {
+          result.status = ArithStatus::kExists;
+          return result;
+        }
+        std::uint64_t number;
+        if (!parse_stored_decimal(value, number)) {
+          result.status = ArithStatus::kNonNumeric;
+          return result;
+        }
+        if (options.increment) {
+          number += options.delta;  // wraps at 2^64, as memcached
+        } else {
+          number = options.delta > number ? 0 : number - options.delta;
+        }
+        length = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, number).ptr - digits);
+        result.value = number;
+        if (length <= value.size() && item->refcount.load(std::memory_order_acquire) == 1) {
+          char* out = item->value().data();
+          std::memcpy(out, digits, length);
+          std::memset(out + length, ' ', value.size() - length);
+          item->cas = next_cas(shard, hash);
+          refresh(item, clock_.now());
+          ++(options.increment ? shard.counters.incr_hits : shard.counters.decr_hits);
+          result.exptime_before = item->exptime.load(std::memory_order_relaxed);
+          if (options.touch) item->exptime.store(clock_.expiry_from(options.touch_exptime), std::memory_order_relaxed);
+          item->refcount.fetch_add(1, std::memory_order_relaxed);
+          result.item = share(item);
+          result.status = ArithStatus::kOk;
+          return result;
+        }
+        seen = item;
+        seen_cas = item->cas;
+        flags = item->flags();
+        exptime = item->exptime.load(std::memory_order_relaxed);
+        binary_key = item->has(item_bits::kKeyBinary);
+      }
+    }
+
+    const bool vivifying = seen == nullptr;
+    if (vivifying) {
+      length = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, options.initial).ptr - digits);
+      result.value = options.initial;
+      exptime = clock_.expiry_from(options.vivify_exptime);
+    }
+    Item* fresh = allocate_item({key, flags, exptime, length, binary_key});
+    if (fresh == nullptr) {
+      result.status = ArithStatus::kOutOfMemory;
+      return result;
+    }
+    NewItem fresh_ref = adopt(fresh);
+    std::memcpy(fresh->value().data(), digits, length);
+    bool grow = false;
+    {
+      DeferredRelease released(*this);
+      std::lock_guard lock(shard.mutex);
+      Item* current = find_live(shard, key, hash, released, false);
+      if (vivifying ? current != nullptr : (current != seen || current->cas != seen_cas)) continue;
+      if (vivifying) {
+        link(shard, fresh, hash);
+        result.created = true;
+        grow = index_wants_growth(shard);
+      } else {
+        replace(shard, current, fresh, hash, released);
+        ++(options.increment ? shard.counters.incr_hits : shard.counters.decr_hits);
+      }
+      result.exptime_before = fresh->exptime.load(std::memory_order_relaxed);
+      if (options.touch) fresh->exptime.store(clock_.expiry_from(options.touch_exptime), std::memory_order_relaxed);
+      result.item = std::move(fresh_ref);
+      result.status = ArithStatus::kOk;
+    }
+    if (grow) grow_index(shard);
+    return result;
+  }
+}
+
+// --- flush, stats, listing --------------------------------------------------------------
+
+void Engine::flush(std::int64_t delay_exptime) {
+  const RelTime now = clock_.now();
+  if (delay_exptime > 0) {
+    RelTime when = clock_.expiry_from(delay_exptime);
+    flush_deadline_.store(config_.use_cas ? when - 1 : when, std::memory_order_relaxed);
+    return;
+  }
+  // Immediate: everything stored up to now, told apart from later stores by CAS. Without
+  // CAS, memcached flushes by the second, later stores of this second included.
+  flush_deadline_.store(config_.use_cas ? now - 1 : now, std::memory_order_relaxed);
+  if (!config_.use_cas) return;
+  for (unsigned i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    std::lock_guard lock(shard.mutex);
+    shard.flush_cas = ((shard.cas_sequence + 1) << shard_bits_) | i;
+  }
+}
+
+void Engine::set_memory_limit(std::size_t bytes) { arena_.set_limit(std::min(bytes, kMaxMemoryLimit)); }
+
+CacheStats Engine::stats() const {
+  CacheStats s;
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    const ShardCounters& c = shard->counters;
+    s.curr_items += c.curr_items;
+    s.total_items += c.total_items;
+    s.bytes += c.bytes;
+    s.get_hits += c.get_hits;
+    s.get_misses += c.get_misses;
+    s.get_expired += c.get_expired;
+    s.get_flushed += c.get_flushed;
+    s.touch_hits += c.touch_hits;
+    s.touch_misses += c.touch_misses;
+    s.delete_hits += c.delete_hits;
+    s.delete_misses += c.delete_misses;
+    s.incr_hits += c.incr_hits;
+    s.incr_misses += c.incr_misses;
+    s.decr_hits += c.decr_hits;
+    s.decr_misses += c.decr_misses;
+    s.cas_hits += c.cas_hits;
+    s.cas_misses += c.cas_misses;
+    s.cas_badval += c.cas_badval;
+    s.store_too_large += c.store_too_large;
+    s.store_no_memory += c.store_no_memory;
+    s.index_bytes += shard->index.bytes();
+    s.hash_buckets += shard->index.bucket_count();
+    s.hash_is_expanding = s.hash_is_expanding || shard->index.expanding();
+  }
+  for (const auto& pool : pools_) {
+    std::lock_guard lock(pool->mutex);
+    const ClassCounters& c = pool->counters;
+    s.evictions += c.evicted;
+    s.evicted_unfetched += c.evicted_unfetched;
+    s.evicted_active += c.evicted_active;
+    s.reclaimed += c.reclaimed;
+    s.expired_unfetched += c.expired_unfetched;
+  }
+  s.limit_maxbytes = arena_.limit();
+  s.allocated_bytes = arena_.used();
+  s.large_bytes = large_bytes_.load(std::memory_order_relaxed);
+  s.page_count = arena_.pages_in_use();
+  return s;
+}
+
+std::vector<SizeClassStats> Engine::size_class_stats() const {
+  std::vector<SizeClassStats> out;
+  for (const auto& pool : pools_) {
+    std::lock_guard lock(pool->mutex);
+    if (pool->page_count() == 0) continue;
+    SizeClassStats s;
+    s.id = pool->size_class();
+    s.chunk_size = pool->chunk_size();
+    s.chunks_per_page = pool->chunks_per_page();
+    s.pages = pool->page_count();
+    s.used_chunks = pool->live_chunks();
+    s.free_chunks = s.pages * s.chunks_per_page - s.used_chunks;
+    s.evicted = pool->counters.evicted;
+    s.evicted_unfetched = pool->counters.evicted_unfetched;
+    s.evicted_active = pool->counters.evicted_active;
+    s.reclaimed = pool->counters.reclaimed;
+    s.expired_unfetched = pool->counters.expired_unfetched;
+    s.outofmemory = pool->counters.outofmemory;
+    s.large_headers = pool->size_class() == large_pool_;
+    out.push_back(s);
+  }
+  return out;
+}
+
+void Engine::reset_stats() {
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    ShardCounters& c = shard->counters;
+    // curr_items and bytes describe the cache, not traffic: memcached keeps them too.
+    ShardCounters kept;
+    kept.curr_items = c.curr_items;
+    kept.bytes = c.bytes;
+    c = kept;
+  }
+  for (auto& pool : pools_) {
+    std::lock_guard lock(pool->mutex);
+    pool->counters = ClassCounters{};
+  }
+}
+
+void Engine::for_each_item(const std::function<bool(const ItemInfo&)>& visit) const {
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    bool go_on = true;
+    const RelTime now = clock_.now();
+    shard->index.for_each([&](const Item* item) {
+      if (is_dead(*shard, item, now)) return true;
+      ItemInfo info{item->key(),
+                    item->value().size(),
+                    item_bytes(item),
+                    item->exptime.load(std::memory_order_relaxed),
+                    item->atime.load(std::memory_order_relaxed),
+                    item->cas,
+                    item->has(item_bits::kFetched),
+                    item->has(item_bits::kKeyBinary),
+                    arena_.info(arena_.page_of(item)).size_class};
+      go_on = visit(info);
+      return go_on;
+    });
+    if (!go_on) return;
+  }
+}
+
+}  // namespace memstripe::storage
