@@ -27,15 +27,14 @@ class Counter {
 };
 
 // memcached's per-thread stats that the protocol layer counts (the cache counts hits,
-// misses and memory itself).
+// misses and memory itself), with memcached's meaning.
 struct CommandStats {
-  Counter cmd_get;    // keys requested by get/gets/gat/gats/mg
-  Counter cmd_set;    // storage commands, ms included
-  Counter cmd_flush;
-  Counter cmd_touch;  // touch, gat, gats
+  Counter cmd_get;    // keys looked up by get/gets (and meta mg)
+  Counter cmd_set;    // data blocks received by storage commands (ms included)
+  Counter cmd_flush;  // flush_all commands, refused ones included
+  Counter cmd_touch;  // keys touched by touch, gat and gats
   Counter cmd_meta;   // meta commands
-  Counter get_cmds;   // get/gets commands (not keys)
-  Counter bytes_read;
+  Counter bytes_read;     // counted by the server, as it reads and writes
   Counter bytes_written;
 
   CommandStats& operator+=(const CommandStats& o) noexcept {
@@ -44,7 +43,6 @@ struct CommandStats {
     cmd_flush.add(o.cmd_flush.get());
     cmd_touch.add(o.cmd_touch.get());
     cmd_meta.add(o.cmd_meta.get());
-    get_cmds.add(o.get_cmds.get());
     bytes_read.add(o.bytes_read.get());
     bytes_written.add(o.bytes_written.get());
     return *this;

@@ -1,0 +1,89 @@
+// The arguments of the classic commands, read from their tokens with memcached 1.6.18's
+// rules and in its order of checks, so that a bad line gets the error memcached gives.
+// `error` is the reply for a bad request (empty when it is good); `noreply` is memcached's
+// set_noreply_maybe(): the last token is "noreply", which also hides error replies.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "protocol/tokenizer.h"
+
+namespace memstripe::protocol {
+
+bool has_noreply(const Tokens& tokens) noexcept;
+
+// set/add/replace/append/prepend <key> <flags> <exptime> <bytes> [noreply]
+// cas <key> <flags> <exptime> <bytes> <cas unique> [noreply]
+struct StorageRequest {
+  std::string_view key;
+  std::uint32_t flags = 0;
+  std::int32_t exptime = 0;
+  std::uint32_t length = 0;  // of the data block, without its "\r\n"
+  std::uint64_t cas = 0;
+  bool noreply = false;
+  std::string_view error;
+};
+StorageRequest parse_storage_request(const Tokens& tokens, bool with_cas) noexcept;
+
+// get/gets <key>*, gat/gats <exptime> <key>*
+struct RetrievalRequest {
+  std::int32_t exptime = 0;
+  std::string_view keys;  // from the first key to the end of the line
+  std::string_view error;
+};
+RetrievalRequest parse_retrieval_request(const Tokens& tokens, std::string_view line, bool touch) noexcept;
+// memcached refuses a whole multi-get when one of its keys is longer than 250 bytes.
+bool keys_fit(std::string_view keys) noexcept;
+
+// delete <key> [0] [noreply]
+struct DeleteRequest {
+  std::string_view key;
+  bool noreply = false;
+  std::string_view error;
+};
+DeleteRequest parse_delete_request(const Tokens& tokens) noexcept;
+
+// incr/decr <key> <delta> [noreply]
+struct ArithmeticRequest {
+  std::string_view key;
+  std::uint64_t delta = 0;
+  bool noreply = false;
+  std::string_view error;
+};
+ArithmeticRequest parse_arithmetic_request(const Tokens& tokens) noexcept;
+
+// touch <key> <exptime> [noreply]
+struct TouchRequest {
+  std::string_view key;
+  std::int32_t exptime = 0;
+  bool noreply = false;
+  std::string_view error;
+};
+TouchRequest parse_touch_request(const Tokens& tokens) noexcept;
+
+// flush_all [delay] [noreply]
+struct FlushRequest {
+  std::int32_t delay = 0;
+  bool noreply = false;
+  std::string_view error;
+};
+FlushRequest parse_flush_request(const Tokens& tokens) noexcept;
+
+// verbosity <level> [noreply]
+struct VerbosityRequest {
+  std::uint32_t level = 0;
+  bool noreply = false;
+  std::string_view error;
+};
+VerbosityRequest parse_verbosity_request(const Tokens& tokens) noexcept;
+
+// cache_memlimit <megabytes> [noreply]
+struct MemlimitRequest {
+  std::uint32_t megabytes = 0;
+  bool noreply = false;
+  std::string_view error;
+};
+MemlimitRequest parse_memlimit_request(const Tokens& tokens) noexcept;
+
+}  // namespace memstripe::protocol
