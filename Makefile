@@ -41,5 +41,14 @@ tsan: deps
 	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -L 'concurrency|server' -LE 'timing|clients' $(CTEST_ARGS)
 
+# Google Benchmark microbenchmarks of the parser and the storage engine.
+bench: build
+	@for b in $(BUILD)/microbench/*_bench; do "$$b" $(BENCH_ARGS) || exit 1; done
+
+# memstripe against memcached, TCP against the UNIX socket: bench/results/<date>/.
+# COMPARE_ARGS=--quick for a fast check.
+compare: build
+	@bench/compare --no-build --build-dir $(BUILD) $(COMPARE_ARGS)
+
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

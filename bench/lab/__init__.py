@@ -1,0 +1,1 @@
+"""The transport lab's pieces for bench/compare: servers, load runs, memory, report, plots."""

@@ -1,0 +1,63 @@
+"""One measured run of memstripe-bench against one server process, with what it cost the
+server (CPU seconds from /proc before and after) and the load generator (its rusage)."""
+
+import json
+import os
+import subprocess
+import tempfile
+
+# The standard set: what `make compare` measures on each server and transport. Every
+# workload is 100k keys of 32 B (values 32 B), pre-filled, 1 set : 10 gets, uniform keys.
+WORKLOADS = [
+    {"name": "1 conn", "args": ["-c", "1"]},
+    {"name": "50 conns", "args": ["-c", "50"]},
+    # A pipelining client sends its batch in one write and waits for all of it.
+    {"name": "50 conns x pipeline 16", "args": ["-c", "50", "-P", "16", "--batch"]},
+    {"name": "50 conns x multi-get 16", "args": ["-c", "50", "--multiget", "16"]},
+]
+COMMON_ARGS = ["--keys", "100000", "--key-size", "32", "--value-size", "32", "--ratio", "1:10"]
+
+
+def _bench(bench_bin, args, cpu):
+    """Runs memstripe-bench; returns its JSON and its CPU seconds."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [bench_bin, *args, "--json", out.name, "-q"]
+        if cpu is not None:
+            cmd = ["taskset", "-c", str(cpu)] + cmd
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        stdout, stderr = proc.communicate()
+        # communicate() reaped it; its rusage is in the children's totals, so take the
+        # difference around the run.
+        code = proc.returncode
+        if code not in (0, 3):  # 3: it ran, and counted errors (the JSON says which)
+            raise RuntimeError(f"memstripe-bench {' '.join(args)} failed ({code}): {stderr.decode()}{stdout.decode()}")
+        with open(out.name) as f:
+            return json.load(f)
+
+
+def children_cpu_seconds():
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def prefill(bench_bin, process, transport, cpu=None):
+    """Sets every key once (the runs after it measure with --no-prefill)."""
+    result = _bench(bench_bin, [*process.bench_target(transport), *COMMON_ARGS, "-c", "50", "-n", "1"], cpu)
+    if result["prefill_errors"]:
+        raise RuntimeError(f"pre-fill of {process.kind} over {transport} had errors")
+
+
+def run(bench_bin, process, transport, workload, duration, warmup, cpu=None):
+    cpu_before = process.cpu_seconds()
+    loadgen_before = children_cpu_seconds()
+    result = _bench(bench_bin, [*process.bench_target(transport), *COMMON_ARGS, *workload["args"],
+                                "-d", str(duration), "-w", str(warmup), "--no-prefill"], cpu)
+    loadgen_cpu = children_cpu_seconds() - loadgen_before
+    server_cpu = process.cpu_seconds() - cpu_before
+    # Both CPU times cover the whole run, warmup included: divide by every reply.
+    replies = max(result["all_replies"], 1)
+    result["server_cpu_s"] = server_cpu
+    result["server_cpu_us_per_request"] = 1e6 * server_cpu / replies
+    result["loadgen_cpu_s"] = loadgen_cpu
+    result["loadgen_cpu_us_per_request"] = 1e6 * loadgen_cpu / replies
+    return result
