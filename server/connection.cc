@@ -1,0 +1,252 @@
+#include "server/connection.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/error.hpp>
+#include <cerrno>
+#include <cstring>
+#include <spdlog/spdlog.h>
+
+#include "server/worker_pool.h"
+
+namespace memstripe::server {
+
+void Connection::open(Worker& worker, int fd, const ListenerRecord& listener) {
+  auto* connection = new Connection(worker, fd, listener);
+  boost::system::error_code ec;
+  connection->socket_.assign(fd, ec);
+  if (ec) {
+    spdlog::warn("<{} cannot serve a new connection: {}", fd, ec.message());
+    ::close(fd);
+    connection->closed_ = true;
+    worker.on_connection_closed();
+    delete connection;
+    return;
+  }
+  worker.registry().add(*connection);
+  SPDLOG_TRACE("<{} new client connection on {}", fd, listener.address);
+  connection->wait_readable();
+}
+
+Connection::Connection(Worker& worker, int fd, const ListenerRecord& listener)
+    : ConnectionRecord(fd, listener, worker.cache().clock().now()),
+      worker_(worker),
+      socket_(worker.io()),
+      session_(worker.cache(), worker.state(), worker.commands(), worker.protocol()) {}
+
+Connection::~Connection() = default;
+
+void Connection::wait_readable() {
+  reading_ = true;
+  socket_.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                     [this](const boost::system::error_code& ec) { on_readable(ec); });
+}
+
+void Connection::wait_writable() {
+  writing_ = true;
+  set_state(ConnectionState::kWriting);
+  socket_.async_wait(boost::asio::posix::descriptor_base::wait_write,
+                     [this](const boost::system::error_code& ec) { on_writable(ec); });
+}
+
+void Connection::on_readable(const boost::system::error_code& ec) {
+  reading_ = false;
+  if (closed_) return delete_if_finished();
+  if (ec) {
+    // operation_aborted: drain() cancelled the wait; anything else ends the connection.
+    if (ec == boost::asio::error::operation_aborted) return after_io();
+    SPDLOG_DEBUG("<{} wait failed: {}", fd(), ec.message());
+    return close();
+  }
+  // While a read fills all the room it was given there is probably more: read again, up
+  // to -R times, then let the other connections have their turn.
+  const unsigned max_reads = worker_.state().options().requests_per_event;
+  for (unsigned i = 0; i < max_reads; ++i) {
+    ReadResult r = read_once();
+    if (r == ReadResult::kClosed) return;
+    if (r == ReadResult::kWouldBlock) break;
+    if (!process_input()) return;
+    if (close_after_replies_ || worker_.draining() || out_.pending_bytes() >= kMaxPendingOutput) break;
+    if (r != ReadResult::kFilled) break;
+  }
+  if (!flush()) return;
+  after_io();
+}
+
+void Connection::on_writable(const boost::system::error_code& ec) {
+  writing_ = false;
+  if (closed_) return delete_if_finished();
+  if (ec) {
+    if (ec == boost::asio::error::operation_aborted) return after_io();
+    SPDLOG_DEBUG("<{} wait failed: {}", fd(), ec.message());
+    return close();
+  }
+  if (!flush()) return;
+  after_io();
+}
+
+Connection::ReadResult Connection::read_once() {
+  if (!in_.held()) worker_.buffers().take(in_);
+  in_.compact();
+  std::span<char> sink = session_.value_sink();
+  if (sink.empty() && in_.space() == 0) {
+    std::size_t limit = std::max(kMaxInputBuffer, worker_.cache().config().item_size_max + 64 * 1024);
+    if (!ReadBufferPool::grow(in_, limit)) {
+      SPDLOG_DEBUG("<{} closing: a command longer than {} bytes", fd(), limit);
+      close();
+      return ReadResult::kClosed;
+    }
+  }
+  for (;;) {
+    ssize_t n;
+    std::size_t room;
+    if (!sink.empty()) {
+      // The rest of a value goes straight into its item; what follows it, into the buffer.
+      // (process_input() has moved any buffered bytes into the sink already.)
+      iovec iov[2] = {{sink.data(), sink.size()}, {in_.data.get() + in_.end, in_.space()}};
+      room = sink.size() + in_.space();
+      n = ::readv(fd(), iov, 2);
+      if (n > 0) {
+        std::size_t to_sink = std::min(static_cast<std::size_t>(n), sink.size());
+        session_.value_received(to_sink);
+        in_.end += static_cast<std::size_t>(n) - to_sink;
+      }
+    } else {
+      room = in_.space();
+      n = ::read(fd(), in_.data.get() + in_.end, room);
+      if (n > 0) in_.end += static_cast<std::size_t>(n);
+    }
+    if (n > 0) {
+      worker_.commands().bytes_read.add(static_cast<std::uint64_t>(n));
+      set_last_command(worker_.cache().clock().now());
+      return static_cast<std::size_t>(n) == room ? ReadResult::kFilled : ReadResult::kSome;
+    }
+    if (n == 0) {
+      SPDLOG_TRACE("<{} connection closed by the client", fd());
+      close();
+      return ReadResult::kClosed;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return ReadResult::kWouldBlock;
+    SPDLOG_DEBUG("<{} read failed: {}", fd(), std::strerror(errno));
+    close();
+    return ReadResult::kClosed;
+  }
+}
+
+bool Connection::process_input() {
+  set_state(ConnectionState::kParsing);
+  while (!in_.empty()) {
+    std::size_t used = session_.process(std::string_view(in_.data.get() + in_.begin, in_.size()), out_);
+    in_.begin += used;
+    switch (session_.close_requested()) {
+      case protocol::Session::Close::kNow:
+        close();
+        return false;
+      case protocol::Session::Close::kAfterReplies:
+        close_after_replies_ = true;
+        in_.begin = in_.end;  // nothing after `quit` is read
+        return true;
+      case protocol::Session::Close::kNo:
+        break;
+    }
+    std::span<char> sink = session_.value_sink();
+    if (!sink.empty()) {
+      if (in_.empty()) break;
+      // The session took the command line; the value's first bytes are already here.
+      std::size_t n = std::min(sink.size(), in_.size());
+      std::memcpy(sink.data(), in_.data.get() + in_.begin, n);
+      session_.value_received(n);
+      in_.begin += n;
+      continue;
+    }
+    if (used == 0) break;  // the start of a command: wait for the rest
+  }
+  if (in_.empty()) in_.begin = in_.end = 0;
+  return true;
+}
+
+bool Connection::flush() {
+  while (!out_.empty()) {
+    iovec iov[kMaxIovecs];
+    msghdr message{};
+    message.msg_iov = iov;
+    message.msg_iovlen = out_.gather(iov, kMaxIovecs);
+    ssize_t sent = ::sendmsg(fd(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent > 0) {
+      out_.consume(static_cast<std::size_t>(sent));
+      worker_.commands().bytes_written.add(static_cast<std::uint64_t>(sent));
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;  // after_io() waits
+    SPDLOG_DEBUG("<{} write failed: {}", fd(), std::strerror(errno));
+    close();
+    return false;
+  }
+  return true;
+}
+
+void Connection::after_io() {
+  if (closed_) return;
+  if (close_after_replies_ || worker_.draining()) {
+    if (out_.empty()) return close();
+    if (!writing_) wait_writable();
+    return;
+  }
+  if (!out_.empty() && !writing_) wait_writable();
+  if (out_.pending_bytes() < kMaxPendingOutput && !reading_) wait_readable();
+  give_back_idle_buffer();
+  if (!writing_) {
+    set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
+  }
+}
+
+void Connection::give_back_idle_buffer() {
+  if (in_.held() && in_.empty() && !session_.mid_command() && session_.value_sink().empty()) {
+    worker_.buffers().give(in_);
+  }
+}
+
+void Connection::drain() {
+  if (closed_) return;
+  if (out_.empty()) return close();
+  // Both waits come back with operation_aborted; after_io() then waits only to write.
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+}
+
+void Connection::close_if_idle_since(storage::RelTime cutoff) {
+  ConnectionState s = state();
+  if ((s == ConnectionState::kWaiting || s == ConnectionState::kNewCommand) && last_command() < cutoff && !closed_) {
+    SPDLOG_DEBUG("<{} closing an idle connection", fd());
+    close();
+  }
+}
+
+void Connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  set_state(ConnectionState::kClosing);
+  SPDLOG_TRACE("<{} connection closed", fd());
+  // Unlisted first: once `stats conns` cannot see it, the descriptor may go.
+  worker_.registry().remove(*this);
+  boost::system::error_code ignored;
+  socket_.close(ignored);  // pending waits come back with operation_aborted
+  out_.clear();
+  if (in_.held()) {
+    in_.begin = in_.end = 0;
+    worker_.buffers().give(in_);
+  }
+  worker_.on_connection_closed();
+  delete_if_finished();
+}
+
+void Connection::delete_if_finished() {
+  if (closed_ && !reading_ && !writing_) delete this;
+}
+
+}  // namespace memstripe::server

@@ -1,0 +1,81 @@
+// One client connection: reads requests into a buffer (or straight into the value being
+// stored), hands everything buffered to its protocol::Session (so pipelined commands are
+// executed in one go), and sends the replies with gathered writes that reference values
+// rather than copy them.
+//
+// Syscalls per request, the cost that matters here: the wait for readability is
+// async_wait, then one non-blocking read; replies are written at once with one sendmsg,
+// and only a partial write waits for writability. (async_read_some would first try a
+// speculative read that returns EAGAIN, every time.)
+//
+// Memory: an idle connection holds no read buffer; it takes one from its worker's pool
+// when bytes arrive and gives it back once they are consumed.
+//
+// Backpressure: a client whose replies are not being read stops being read once they
+// pass kMaxPendingOutput, and is read again when they drain.
+//
+// Lifetime: a Connection belongs to its worker thread and deletes itself once it is
+// closed and no wait of its is still pending.
+#pragma once
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include <cstddef>
+
+#include "protocol/output_queue.h"
+#include "protocol/session.h"
+#include "server/connection_registry.h"
+#include "server/read_buffer_pool.h"
+
+namespace memstripe::server {
+
+class Worker;
+
+class Connection final : public ConnectionRecord {
+ public:
+  static constexpr std::size_t kMaxPendingOutput = 2 * 1024 * 1024;
+  // A command line longer than this (memcached exempts get and gets from its 2048-byte
+  // line limit) closes the connection rather than growing the buffer further.
+  static constexpr std::size_t kMaxInputBuffer = 8 * 1024 * 1024;
+  // Entries per sendmsg (Linux allows 1024).
+  static constexpr std::size_t kMaxIovecs = 128;
+
+  // Takes `fd` (non-blocking) and starts serving it on `worker`'s thread.
+  static void open(Worker& worker, int fd, const ListenerRecord& listener);
+
+  // The worker is shutting down: read no more, send what is queued, then close.
+  void drain();
+  // Closes the connection if it has waited for a command since before `cutoff`.
+  void close_if_idle_since(storage::RelTime cutoff);
+  // Closes at once.
+  void close();
+
+ private:
+  enum class ReadResult : std::uint8_t { kSome, kFilled, kWouldBlock, kClosed };
+
+  Connection(Worker& worker, int fd, const ListenerRecord& listener);
+  ~Connection();
+
+  void wait_readable();
+  void wait_writable();
+  void on_readable(const boost::system::error_code& ec);
+  void on_writable(const boost::system::error_code& ec);
+  ReadResult read_once();
+  bool process_input();  // false once closed
+  bool flush();          // false once closed
+  void after_io();
+  void give_back_idle_buffer();
+  void delete_if_finished();
+
+  Worker& worker_;
+  boost::asio::posix::stream_descriptor socket_;
+  protocol::Session session_;
+  protocol::OutputQueue out_;
+  InputBuffer in_;
+  bool reading_ = false;  // an async_wait for readability is pending
+  bool writing_ = false;  // an async_wait for writability is pending
+  bool closed_ = false;
+  bool close_after_replies_ = false;
+};
+
+}  // namespace memstripe::server

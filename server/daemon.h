@@ -1,0 +1,40 @@
+// Process-level chores of a daemon: detaching, the pid file, dropping root, locking
+// memory. Plain POSIX; each returns an error message, or "" on success.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace memstripe::server {
+
+// Forks; the parent waits until the child calls daemon_ready() and exits 0 (or exits with
+// the child's status if it dies first), so a shell or init script sees startup errors.
+// The child starts a new session; its stdin and stdout go to /dev/null, and stderr too
+// unless `keep_stderr` (memcached keeps it with -v). Call before starting any thread.
+std::string daemonize(bool keep_stderr);
+// The child tells the waiting parent that it serves.
+void daemon_ready();
+
+std::string write_pid_file(const std::string& path);
+
+bool running_as_root();
+
+struct UserIdentity {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+// Looked up early, so that an unknown -u user is an error before anything else happens.
+std::string find_user(const std::string& name, UserIdentity& user);
+// Gives `paths` (socket, pid file, log) to `user`, then takes on its uid, gid and groups.
+std::string drop_privileges(const UserIdentity& user, const std::vector<std::string>& paths);
+
+std::string lock_all_memory();
+void raise_core_limit();
+
+// `path` made absolute against the current directory (a daemon changes to /).
+std::string absolute_path(const std::string& path);
+
+}  // namespace memstripe::server

@@ -1,0 +1,137 @@
+#include "server/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <csignal>
+#include <spdlog/spdlog.h>
+
+#include "protocol/session.h"
+#include "server/listener.h"
+#include "server/logging.h"
+#include "server/server_state.h"
+#include "server/worker_pool.h"
+#include "storage/cache.h"
+
+namespace memstripe::server {
+namespace {
+
+// Index buckets checked for expired items each second: a full pass over a large table
+// takes a while, which is fine, as reads and stores reclaim expired items on their own.
+constexpr std::size_t kSweepBucketsPerTick = 16 * 1024;
+// How long a stopping server waits for clients to read the replies already made.
+constexpr std::chrono::milliseconds kDrainGrace{5000};
+
+storage::CacheConfig cache_config(const ServerOptions& o) {
+  storage::CacheConfig c;
+  c.memory_limit = o.memory_limit_bytes();
+  c.item_size_max = o.item_size_max;
+  c.shard_count = o.shard_count();
+  c.evict_when_full = o.evict_when_full;
+  c.use_cas = o.use_cas;
+  return c;
+}
+
+protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
+  protocol::ProtocolConfig p;
+  p.shutdown_enabled = o.shutdown_enabled;
+  p.debug_clock = o.debug_clock;
+  return p;
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(const ServerOptions& options, std::vector<ListenSocket> sockets)
+      : options_(options),
+        cache_(cache_config(options), clock_),
+        protocol_(protocol_config(options)),
+        state_(options_, clock_),
+        signals_(io_, SIGINT, SIGTERM),
+        hangup_(io_, SIGHUP),
+        tick_(io_),
+        sockets_(std::move(sockets)) {
+    state_.set_verbosity_hook(apply_log_verbosity);
+    state_.set_shutdown_hook([this] { boost::asio::post(io_, [this] { stop("shutdown command"); }); });
+    for (const ListenSocket& s : sockets_) {
+      state_.add_listener({s.fd, s.name, s.family == AF_UNIX, clock_.now()});
+    }
+    // The workers register with state_ before any thread starts.
+    workers_ = std::make_unique<WorkerPool>(options_.threads, state_, cache_, protocol_);
+    for (std::size_t i = 0; i < sockets_.size(); ++i) {
+      listeners_.push_back(std::make_unique<Listener>(io_, sockets_[i], state_.listeners()[i], *workers_, state_));
+    }
+  }
+
+  int run() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (!ec) stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+    });
+    wait_for_hangup();
+    schedule_tick();
+    workers_->start();
+    for (auto& l : listeners_) l->start();
+    for (const ListenerRecord& l : state_.listeners()) spdlog::info("listening on {}", l.address);
+    io_.run();
+    workers_->join();
+    spdlog::info("stopped");
+    return 0;
+  }
+
+ private:
+  void stop(const char* why) {
+    if (stopping_) return;
+    stopping_ = true;
+    spdlog::info("{}: stopping; finishing the replies in flight", why);
+    for (auto& l : listeners_) l->stop();
+    boost::system::error_code ignored;
+    signals_.cancel(ignored);
+    hangup_.cancel(ignored);
+    tick_.cancel();
+    workers_->drain(kDrainGrace);
+  }
+
+  void wait_for_hangup() {
+    hangup_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reopen_log();
+      wait_for_hangup();
+    });
+  }
+
+  void schedule_tick() {
+    tick_.expires_after(std::chrono::seconds(1));
+    tick_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      clock_.tick();
+      cache_.sweep_expired(kSweepBucketsPerTick);
+      schedule_tick();
+    });
+  }
+
+  const ServerOptions& options_;
+  storage::Clock clock_;
+  storage::Cache cache_;
+  protocol::ProtocolConfig protocol_;
+  ServerState state_;
+  boost::asio::io_context io_{1};
+  boost::asio::signal_set signals_;
+  boost::asio::signal_set hangup_;
+  boost::asio::steady_timer tick_;
+  std::vector<ListenSocket> sockets_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  bool stopping_ = false;
+};
+
+Server::Server(const ServerOptions& options, std::vector<ListenSocket> sockets)
+    : impl_(std::make_unique<Impl>(options, std::move(sockets))) {}
+
+Server::~Server() = default;
+
+int Server::run() { return impl_->run(); }
+
+}  // namespace memstripe::server

@@ -1,0 +1,31 @@
+// The running daemon: the cache, the worker threads, the listeners, and the main thread's
+// loop (accepting, signals, the once-a-second clock). No Asio in this header: main.cc
+// and the tests include it cheaply.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "server/listen_socket.h"
+#include "server/options.h"
+
+namespace memstripe::server {
+
+class Server {
+ public:
+  // Takes the listening sockets (already bound and listening).
+  Server(const ServerOptions& options, std::vector<ListenSocket> sockets);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Serves until SIGINT, SIGTERM or an enabled `shutdown`; then stops accepting, sends
+  // the replies already made, closes every connection and returns the exit status.
+  int run();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace memstripe::server

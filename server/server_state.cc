@@ -1,0 +1,98 @@
+#include "server/server_state.h"
+
+#include <string>
+
+#include "server/settings_report.h"
+
+namespace memstripe::server {
+namespace {
+
+void append_stat(protocol::OutputQueue& out, std::string_view name, std::string_view value) {
+  out.append("STAT ");
+  out.append(name);
+  out.append(" ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+}  // namespace
+
+ServerState::ServerState(const ServerOptions& options, storage::Clock& clock)
+    : options_(options), clock_(clock), verbosity_(options.verbosity) {}
+
+bool ServerState::try_admit() noexcept {
+  std::uint64_t current = curr_connections_.load(std::memory_order_relaxed);
+  do {
+    if (current >= options_.max_connections) {
+      rejected_connections_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+  } while (!curr_connections_.compare_exchange_weak(current, current + 1, std::memory_order_relaxed));
+  total_connections_.fetch_add(1, std::memory_order_relaxed);
+  std::uint64_t peak = peak_connections_.load(std::memory_order_relaxed);
+  while (current + 1 > peak && !peak_connections_.compare_exchange_weak(peak, current + 1, std::memory_order_relaxed)) {
+  }
+  return true;
+}
+
+void ServerState::release() noexcept { curr_connections_.fetch_sub(1, std::memory_order_relaxed); }
+
+WorkerShared& ServerState::add_worker() {
+  workers_.push_back(std::make_unique<WorkerShared>());
+  return *workers_.back();
+}
+
+void ServerState::add_listener(ListenerRecord listener) { listeners_.push_back(std::move(listener)); }
+
+protocol::ServerContext::ConnectionStats ServerState::connection_stats() const {
+  ConnectionStats s;
+  // memcached counts its listening sockets among the connections it has made and the
+  // structures it holds, but not among the current ones; so does memstripe.
+  const std::uint64_t listeners = listeners_.size();
+  s.max_connections = options_.max_connections;
+  s.curr_connections = curr_connections_.load(std::memory_order_relaxed);
+  s.total_connections = total_connections_.load(std::memory_order_relaxed) + listeners;
+  s.rejected_connections = rejected_connections_.load(std::memory_order_relaxed);
+  s.connection_structures = peak_connections_.load(std::memory_order_relaxed) + listeners;
+  s.threads = options_.threads;
+  return s;
+}
+
+protocol::CommandStats ServerState::command_stats() const {
+  protocol::CommandStats sum;
+  for (const auto& w : workers_) sum += w->commands;
+  return sum;
+}
+
+void ServerState::reset_command_stats() {
+  // A worker's increment racing with this may survive it; memcached's reset is as loose.
+  for (const auto& w : workers_) w->commands.reset();
+  total_connections_.store(0, std::memory_order_relaxed);
+  rejected_connections_.store(0, std::memory_order_relaxed);
+}
+
+void ServerState::append_settings(protocol::OutputQueue& out) const {
+  report_settings(options_, verbosity(), [&](std::string_view name, std::string_view value) {
+    append_stat(out, name, value);
+  });
+}
+
+void ServerState::append_connections(protocol::OutputQueue& out) const {
+  std::vector<const ConnectionRegistry*> registries;
+  registries.reserve(workers_.size());
+  for (const auto& w : workers_) registries.push_back(&w->connections);
+  report_connections(listeners_, registries, clock_.now(), [&](std::string_view name, std::string_view value) {
+    append_stat(out, name, value);
+  });
+}
+
+void ServerState::set_verbosity(int level) {
+  verbosity_.store(level, std::memory_order_relaxed);
+  if (verbosity_hook_) verbosity_hook_(level);
+}
+
+void ServerState::request_shutdown() {
+  if (shutdown_hook_) shutdown_hook_();
+}
+
+}  // namespace memstripe::server

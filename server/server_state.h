@@ -1,0 +1,75 @@
+// The server's side of `stats` and the other administrative commands: the shared state
+// that the protocol reads through protocol::ServerContext. Connection counts are atomics
+// (the listener thread admits, worker threads release); each worker keeps its own command
+// counters and connection list, summed and merged here when asked.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "protocol/command_stats.h"
+#include "protocol/session.h"
+#include "server/connection_registry.h"
+#include "server/options.h"
+#include "storage/clock.h"
+
+namespace memstripe::server {
+
+// What one worker thread shares with the threads that read stats. Aligned so that one
+// worker's counters never share a cache line with another's.
+struct alignas(64) WorkerShared {
+  protocol::CommandStats commands;
+  ConnectionRegistry connections;
+};
+
+class ServerState final : public protocol::ServerContext {
+ public:
+  ServerState(const ServerOptions& options, storage::Clock& clock);
+
+  const ServerOptions& options() const noexcept { return options_; }
+  storage::Clock& clock() const noexcept { return clock_; }
+
+  // The listener thread, for each accepted client: false when -c is reached (the client
+  // is then turned away and counted as rejected).
+  bool try_admit() noexcept;
+  // A worker thread, when an admitted client's connection closes.
+  void release() noexcept;
+
+  WorkerShared& add_worker();
+  void add_listener(ListenerRecord listener);
+  // Called by `verbosity` and at startup; applies the level to the log.
+  void set_verbosity_hook(std::function<void(int)> hook) { verbosity_hook_ = std::move(hook); }
+  void set_shutdown_hook(std::function<void()> hook) { shutdown_hook_ = std::move(hook); }
+
+  int verbosity() const noexcept { return verbosity_.load(std::memory_order_relaxed); }
+  const std::vector<ListenerRecord>& listeners() const noexcept { return listeners_; }
+
+  // protocol::ServerContext
+  ConnectionStats connection_stats() const override;
+  protocol::CommandStats command_stats() const override;
+  void reset_command_stats() override;
+  void append_settings(protocol::OutputQueue& out) const override;
+  void append_connections(protocol::OutputQueue& out) const override;
+  void set_verbosity(int level) override;
+  void request_shutdown() override;
+
+ private:
+  const ServerOptions& options_;
+  storage::Clock& clock_;
+  std::atomic<int> verbosity_;
+  std::atomic<std::uint64_t> curr_connections_{0};
+  std::atomic<std::uint64_t> total_connections_{0};
+  std::atomic<std::uint64_t> rejected_connections_{0};
+  std::atomic<std::uint64_t> peak_connections_{0};
+  // Filled before the workers start, read-only afterwards.
+  std::vector<std::unique_ptr<WorkerShared>> workers_;
+  std::vector<ListenerRecord> listeners_;
+  std::function<void(int)> verbosity_hook_;
+  std::function<void()> shutdown_hook_;
+};
+
+}  // namespace memstripe::server

@@ -1,0 +1,123 @@
+#include "server/worker_pool.h"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "server/connection.h"
+
+namespace memstripe::server {
+
+Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
+               const protocol::ProtocolConfig& protocol)
+    : state_(state),
+      shared_(shared),
+      cache_(cache),
+      protocol_(protocol),
+      work_(boost::asio::make_work_guard(io_)),
+      idle_timer_(io_),
+      drain_timer_(io_) {
+  if (state_.options().idle_timeout > 0) schedule_idle_sweep();
+}
+
+Worker::~Worker() = default;
+
+void Worker::adopt(int fd, const ListenerRecord& listener) {
+  boost::asio::post(io_, [this, fd, &listener] { start_connection(fd, listener); });
+}
+
+void Worker::start_connection(int fd, const ListenerRecord& listener) {
+  ++open_connections_;
+  if (draining_) {
+    ::close(fd);
+    on_connection_closed();
+    return;
+  }
+  Connection::open(*this, fd, listener);
+}
+
+void Worker::on_connection_closed() {
+  state_.release();
+  --open_connections_;
+  if (draining_ && open_connections_ == 0) drain_timer_.cancel();
+}
+
+std::vector<Connection*> Worker::connections() {
+  std::vector<Connection*> list;
+  registry().for_each([&](ConnectionRecord& r) { list.push_back(static_cast<Connection*>(&r)); });
+  return list;
+}
+
+void Worker::drain(std::chrono::milliseconds grace) {
+  boost::asio::post(io_, [this, grace] {
+    draining_ = true;
+    work_.reset();
+    idle_timer_.cancel();
+    if (open_connections_ == 0) return;
+    drain_timer_.expires_after(grace);
+    drain_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;  // every connection closed in time
+      auto left = connections();
+      if (!left.empty()) spdlog::warn("closing {} connections whose replies were not read in time", left.size());
+      for (Connection* c : left) c->close();
+    });
+    for (Connection* c : connections()) c->drain();
+  });
+}
+
+void Worker::run() {
+  // A handler never throws (errors arrive as error_codes); an exception escaping one is a
+  // bug, and ends the process through std::terminate.
+  io_.run();
+}
+
+void Worker::schedule_idle_sweep() {
+  idle_timer_.expires_after(std::chrono::seconds(1));
+  idle_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || draining_) return;
+    sweep_idle();
+    schedule_idle_sweep();
+  });
+}
+
+void Worker::sweep_idle() {
+  storage::RelTime now = cache_.clock().now();
+  storage::RelTime timeout = state_.options().idle_timeout;
+  if (now <= timeout) return;
+  for (Connection* c : connections()) c->close_if_idle_since(now - timeout);
+}
+
+WorkerPool::WorkerPool(std::size_t threads, ServerState& state, storage::Cache& cache,
+                       const protocol::ProtocolConfig& protocol) {
+  workers_.reserve(threads);
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.push_back(std::make_unique<Worker>(state, state.add_worker(), cache, protocol));
+  }
+}
+
+WorkerPool::~WorkerPool() { join(); }
+
+void WorkerPool::start() {
+  threads_.reserve(workers_.size());
+  for (auto& w : workers_) threads_.emplace_back([worker = w.get()] { worker->run(); });
+}
+
+Worker& WorkerPool::next() noexcept {
+  Worker& w = *workers_[next_];
+  next_ = (next_ + 1) % workers_.size();
+  return w;
+}
+
+void WorkerPool::drain(std::chrono::milliseconds grace) {
+  for (auto& w : workers_) w->drain(grace);
+}
+
+void WorkerPool::join() {
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace memstripe::server

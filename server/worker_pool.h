@@ -1,0 +1,89 @@
+// Worker threads: each runs its own io_context with the connections it was handed, so a
+// connection's every step happens on one thread and needs no lock. The listener hands
+// connections out round-robin (the shape of Asio's server2 io_context_pool).
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "protocol/session.h"
+#include "server/read_buffer_pool.h"
+#include "server/server_state.h"
+#include "storage/cache.h"
+
+namespace memstripe::server {
+
+class Connection;
+
+class Worker {
+ public:
+  Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache, const protocol::ProtocolConfig& protocol);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Any thread: serve an accepted (and admitted) client socket on this worker.
+  void adopt(int fd, const ListenerRecord& listener);
+  // Any thread: stop reading, send the replies already made, close every connection
+  // (the ones that do not drain within `grace` are closed anyway); run() then returns.
+  void drain(std::chrono::milliseconds grace);
+  // The thread's body.
+  void run();
+
+  // For this worker's connections, on its thread.
+  boost::asio::io_context& io() noexcept { return io_; }
+  ReadBufferPool& buffers() noexcept { return buffers_; }
+  protocol::CommandStats& commands() noexcept { return shared_.commands; }
+  ConnectionRegistry& registry() noexcept { return shared_.connections; }
+  storage::Cache& cache() noexcept { return cache_; }
+  ServerState& state() noexcept { return state_; }
+  const protocol::ProtocolConfig& protocol() const noexcept { return protocol_; }
+  bool draining() const noexcept { return draining_; }
+  // A connection of this worker has closed (its client's slot is free again).
+  void on_connection_closed();
+
+ private:
+  void start_connection(int fd, const ListenerRecord& listener);
+  void schedule_idle_sweep();
+  void sweep_idle();
+  std::vector<Connection*> connections();
+
+  ServerState& state_;
+  WorkerShared& shared_;
+  storage::Cache& cache_;
+  const protocol::ProtocolConfig& protocol_;
+  // One thread runs this io_context: the hint lets Asio skip some locking.
+  boost::asio::io_context io_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer drain_timer_;
+  ReadBufferPool buffers_;
+  std::size_t open_connections_ = 0;
+  bool draining_ = false;
+};
+
+class WorkerPool {
+ public:
+  WorkerPool(std::size_t threads, ServerState& state, storage::Cache& cache, const protocol::ProtocolConfig& protocol);
+  ~WorkerPool();
+
+  void start();
+  // The listener thread only: the next worker in turn.
+  Worker& next() noexcept;
+  void drain(std::chrono::milliseconds grace);
+  void join();
+
+ private:
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace memstripe::server
