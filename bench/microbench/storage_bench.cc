@@ -1,0 +1,149 @@
+// The storage engine through its public header (storage/cache.h): get hit, get miss and
+// set on one thread and with every core contending, on one shard and on many, and how
+// many items a memory limit holds.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/cache.h"
+#include "storage/clock.h"
+
+namespace {
+
+using memstripe::storage::Cache;
+using memstripe::storage::CacheConfig;
+using memstripe::storage::Clock;
+using memstripe::storage::StoreMode;
+
+constexpr std::size_t kKeys = 100000;
+constexpr std::size_t kKeySize = 32;
+
+// Keys formatted once, so the loop measures the cache and not snprintf.
+const std::vector<std::string>& keys() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> v;
+    v.reserve(kKeys);
+    char buf[kKeySize + 1];
+    for (std::size_t i = 0; i < kKeys; ++i) {
+      std::snprintf(buf, sizeof buf, "key:%028zu", i);
+      v.emplace_back(buf, kKeySize);
+    }
+    return v;
+  }();
+  return all;
+}
+
+bool set(Cache& cache, std::string_view key, std::size_t value_size) {
+  auto alloc = cache.allocate(key, 0, 0, value_size);
+  if (alloc.status != memstripe::storage::AllocStatus::kOk) return false;
+  auto value = alloc.item.value();
+  std::memset(value.data(), 'v', value.size());
+  cache.store(StoreMode::kSet, std::move(alloc.item));
+  return true;
+}
+
+// One cache shared by a benchmark's threads: thread 0 builds it before the timed loop
+// (Google Benchmark starts every thread's loop together) and drops it after.
+Clock& shared_clock() {
+  static Clock clock;
+  return clock;
+}
+std::unique_ptr<Cache> g_cache;
+
+void setup(const benchmark::State& state, unsigned shards, bool fill) {
+  if (state.thread_index() != 0) return;
+  CacheConfig config;
+  config.memory_limit = std::size_t{256} << 20;
+  config.shard_count = shards;
+  g_cache = std::make_unique<Cache>(config, shared_clock());
+  if (fill)
+    for (const auto& k : keys()) set(*g_cache, k, 32);
+}
+
+void teardown(const benchmark::State& state) {
+  if (state.thread_index() == 0) g_cache.reset();
+}
+
+// Each thread walks the keys from its own offset with a stride that is coprime with kKeys.
+std::size_t start_of(const benchmark::State& state) { return state.thread_index() * (kKeys / 7); }
+constexpr std::size_t kStride = 7919;
+
+void BM_GetHit(benchmark::State& state) {
+  setup(state, static_cast<unsigned>(state.range(0)), true);
+  const auto& k = keys();
+  std::size_t i = start_of(state);
+  for (auto _ : state) {
+    auto r = g_cache->read(k[i]);
+    benchmark::DoNotOptimize(r.item);
+    i = (i + kStride) % kKeys;
+  }
+  state.SetItemsProcessed(state.iterations());
+  teardown(state);
+}
+
+void BM_GetMiss(benchmark::State& state) {
+  setup(state, static_cast<unsigned>(state.range(0)), false);
+  const auto& k = keys();
+  std::size_t i = start_of(state);
+  for (auto _ : state) {
+    auto r = g_cache->read(k[i]);
+    benchmark::DoNotOptimize(r.item);
+    i = (i + kStride) % kKeys;
+  }
+  state.SetItemsProcessed(state.iterations());
+  teardown(state);
+}
+
+void BM_Set(benchmark::State& state) {
+  setup(state, static_cast<unsigned>(state.range(0)), false);
+  const auto& k = keys();
+  std::size_t i = start_of(state);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(set(*g_cache, k[i], 32));
+    i = (i + kStride) % kKeys;
+  }
+  state.SetItemsProcessed(state.iterations());
+  teardown(state);
+}
+
+// range(0): shard count. 1 shard with every core contending shows the lock; 16 shards
+// show how far striping takes it.
+const int kCores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+BENCHMARK(BM_GetHit)->ArgName("shards")->Arg(16)->Threads(1)->UseRealTime();
+BENCHMARK(BM_GetHit)->ArgName("shards")->Arg(1)->Arg(16)->Threads(kCores)->UseRealTime();
+BENCHMARK(BM_GetMiss)->ArgName("shards")->Arg(16)->Threads(1)->UseRealTime();
+BENCHMARK(BM_GetMiss)->ArgName("shards")->Arg(1)->Arg(16)->Threads(kCores)->UseRealTime();
+BENCHMARK(BM_Set)->ArgName("shards")->Arg(16)->Threads(1)->UseRealTime();
+BENCHMARK(BM_Set)->ArgName("shards")->Arg(1)->Arg(16)->Threads(kCores)->UseRealTime();
+
+// Items a 64 MiB limit holds, with 14 B keys (memcached's comparison in PERFORMANCE.md):
+// fill until the first eviction. range(0): value bytes.
+void BM_ItemsHeld(benchmark::State& state) {
+  const auto value_size = static_cast<std::size_t>(state.range(0));
+  constexpr std::size_t kLimit = std::size_t{64} << 20;
+  std::uint64_t items = 0;
+  for (auto _ : state) {
+    CacheConfig config;
+    config.memory_limit = kLimit;
+    Cache cache(config, shared_clock());
+    char key[15];
+    for (std::size_t i = 0;; ++i) {
+      std::snprintf(key, sizeof key, "m%013zu", i);
+      if (!set(cache, std::string_view(key, 14), value_size)) break;
+      if (i % 256 == 255 && cache.stats().evictions > 0) break;
+    }
+    items = cache.stats().curr_items;
+  }
+  state.counters["items"] = static_cast<double>(items);
+  state.counters["items_per_MiB"] = static_cast<double>(items) / 64.0;
+}
+BENCHMARK(BM_ItemsHeld)->ArgName("value_bytes")->Arg(100)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
