@@ -77,8 +77,11 @@ bool parse_class_list(std::string_view text, std::vector<unsigned>& ids) {
     const std::size_t comma = text.find(',');
     const std::string_view part = text.substr(0, comma);
     std::uint32_t id = 0;
-    if (!safe_strtoul(part, id) || id < kFirstClassId || id >= kMaxClassId) return false;
-    ids.push_back(id);
+    // memcached splits with strtok(), which skips empty parts.
+    if (!part.empty()) {
+      if (!safe_strtoul(part, id) || id < kFirstClassId || id >= kMaxClassId) return false;
+      ids.push_back(id);
+    }
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
