@@ -219,12 +219,17 @@ void Connection::drain() {
   socket_.cancel(ignored);
 }
 
-void Connection::close_if_idle_since(storage::RelTime cutoff) {
-  ConnectionState s = state();
-  if ((s == ConnectionState::kWaiting || s == ConnectionState::kNewCommand) && last_command() < cutoff && !closed_) {
-    SPDLOG_DEBUG("<{} closing an idle connection", fd());
+void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
+  if (closed_) return;
+  const storage::RelTime idle_for = now - last_command();
+  const ConnectionState s = state();
+  if (idle_timeout > 0 && idle_for > idle_timeout &&
+      (s == ConnectionState::kWaiting || s == ConnectionState::kNewCommand)) {
+    SPDLOG_DEBUG("<{} closing: idle for {} seconds", fd(), idle_for);
     close();
+    return;
   }
+  if (idle_for >= 1 && out_.empty()) out_.release_memory();
 }
 
 void Connection::close() {

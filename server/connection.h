@@ -9,7 +9,8 @@
 // speculative read that returns EAGAIN, every time.)
 //
 // Memory: an idle connection holds no read buffer; it takes one from its worker's pool
-// when bytes arrive and gives it back once they are consumed.
+// when bytes arrive and gives it back once they are consumed. The reply queue keeps its
+// blocks between requests (no allocation per reply) until a second of idleness.
 //
 // Backpressure: a client whose replies are not being read stops being read once they
 // pass kMaxPendingOutput, and is read again when they drain.
@@ -45,8 +46,10 @@ class Connection final : public ConnectionRecord {
 
   // The worker is shutting down: read no more, send what is queued, then close.
   void drain();
-  // Closes the connection if it has waited for a command since before `cutoff`.
-  void close_if_idle_since(storage::RelTime cutoff);
+  // The worker's once-a-second check: gives back the reply memory of a connection idle
+  // for a second or more, and closes one that waited for a command longer than
+  // `idle_timeout` seconds (0: never).
+  void tick(storage::RelTime now, unsigned idle_timeout);
   // Closes at once.
   void close();
 

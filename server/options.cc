@@ -56,6 +56,8 @@ constexpr Flag kFlags[] = {
     {'B', "protocol", Takes::kValue, true},
     {'I', "max-item-size", Takes::kValue, true},
     {'o', "extended", Takes::kValue, true},
+    {'F', "disable-flush-all", Takes::kNothing, true},
+    {'X', "disable-dumping", Takes::kNothing, true},
     {0, "config", Takes::kValue, true},
     {0, "shards", Takes::kValue, true},
     {0, "logfile", Takes::kValue, true},
@@ -67,8 +69,6 @@ constexpr Flag kFlags[] = {
     {'L', "enable-largepages", Takes::kNothing, false},
     {'D', "", Takes::kValue, false},
     {'S', "enable-sasl", Takes::kNothing, false},
-    {'F', "disable-flush-all", Takes::kNothing, false},
-    {'X', "disable-dumping", Takes::kNothing, false},
     {'W', "disable-watch", Takes::kNothing, false},
     {'Y', "auth-file", Takes::kValue, false},
     {'e', "memory-file", Takes::kValue, false},
@@ -294,6 +294,12 @@ class FlagParser {
       }
       case 'C':
         o_.use_cas = false;
+        return {};
+      case 'F':
+        o_.flush_enabled = false;
+        return {};
+      case 'X':
+        o_.dump_enabled = false;
         return {};
       case 'b': {
         auto n = parse_number<int>(value);
@@ -552,6 +558,8 @@ std::string usage_text() {
          "-b, --listen-backlog=<num> listen backlog (default: 1024)\n"
          "-B, --protocol=ascii      the only protocol memstripe speaks\n"
          "-A, --enable-shutdown     enable the text protocol's \"shutdown\" command\n"
+         "-F, --disable-flush-all   disable flush_all\n"
+         "-X, --disable-dumping     disable stats cachedump and lru_crawler metadump\n"
          "-d, --daemon              run as a daemon\n"
          "-P, --pidfile=<file>      save the PID in <file>\n"
          "-u, --user=<user>         drop root privileges to <user> once the sockets are bound\n"

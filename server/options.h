@@ -77,6 +77,8 @@ struct ServerOptions {
 
   // Protocol.
   bool shutdown_enabled = false;  // -A
+  bool flush_enabled = true;      // -F clears
+  bool dump_enabled = true;       // -X clears
   bool debug_clock = false;       // -o debug_clock (tests only)
 
   // Asked to print and exit.

@@ -37,6 +37,8 @@ storage::CacheConfig cache_config(const ServerOptions& o) {
 protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
   protocol::ProtocolConfig p;
   p.shutdown_enabled = o.shutdown_enabled;
+  p.flush_enabled = o.flush_enabled;
+  p.dump_enabled = o.dump_enabled;
   p.debug_clock = o.debug_clock;
   return p;
 }
@@ -50,7 +52,7 @@ class Server::Impl {
         cache_(cache_config(options), clock_),
         protocol_(protocol_config(options)),
         state_(options_, clock_),
-        signals_(io_, SIGINT, SIGTERM),
+        signals_(io_, SIGINT, SIGTERM, SIGUSR1),
         hangup_(io_, SIGHUP),
         tick_(io_),
         sockets_(std::move(sockets)) {
@@ -68,7 +70,8 @@ class Server::Impl {
 
   int run() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-      if (!ec) stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+      // memcached stops gracefully on SIGUSR1 too (it saves a restartable cache first).
+      if (!ec) stop(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGUSR1");
     });
     wait_for_hangup();
     schedule_tick();

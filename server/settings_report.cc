@@ -42,6 +42,8 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   num("item_size_max", o.item_size_max);
   emit("maxconns_fast", "yes");
   num("hashpower_init", o.hashpower);
+  emit("flush_enabled", yes_no(o.flush_enabled));
+  emit("dump_enabled", yes_no(o.dump_enabled));
   num("idle_timeout", o.idle_timeout);
   // memstripe's own.
   num("shards", o.shard_count());

@@ -16,9 +16,9 @@ Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
       cache_(cache),
       protocol_(protocol),
       work_(boost::asio::make_work_guard(io_)),
-      idle_timer_(io_),
+      tick_timer_(io_),
       drain_timer_(io_) {
-  if (state_.options().idle_timeout > 0) schedule_idle_sweep();
+  schedule_tick();
 }
 
 Worker::~Worker() = default;
@@ -53,7 +53,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
   boost::asio::post(io_, [this, grace] {
     draining_ = true;
     work_.reset();
-    idle_timer_.cancel();
+    tick_timer_.cancel();
     if (open_connections_ == 0) return;
     drain_timer_.expires_after(grace);
     drain_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -72,20 +72,15 @@ void Worker::run() {
   io_.run();
 }
 
-void Worker::schedule_idle_sweep() {
-  idle_timer_.expires_after(std::chrono::seconds(1));
-  idle_timer_.async_wait([this](const boost::system::error_code& ec) {
+void Worker::schedule_tick() {
+  tick_timer_.expires_after(std::chrono::seconds(1));
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || draining_) return;
-    sweep_idle();
-    schedule_idle_sweep();
+    const storage::RelTime now = cache_.clock().now();
+    const unsigned idle_timeout = state_.options().idle_timeout;
+    for (Connection* c : connections()) c->tick(now, idle_timeout);
+    schedule_tick();
   });
-}
-
-void Worker::sweep_idle() {
-  storage::RelTime now = cache_.clock().now();
-  storage::RelTime timeout = state_.options().idle_timeout;
-  if (now <= timeout) return;
-  for (Connection* c : connections()) c->close_if_idle_since(now - timeout);
 }
 
 WorkerPool::WorkerPool(std::size_t threads, ServerState& state, storage::Cache& cache,

@@ -51,8 +51,7 @@ class Worker {
 
  private:
   void start_connection(int fd, const ListenerRecord& listener);
-  void schedule_idle_sweep();
-  void sweep_idle();
+  void schedule_tick();
   std::vector<Connection*> connections();
 
   ServerState& state_;
@@ -62,7 +61,7 @@ class Worker {
   // One thread runs this io_context: the hint lets Asio skip some locking.
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer tick_timer_;  // once a second: Connection::tick()
   boost::asio::steady_timer drain_timer_;
   ReadBufferPool buffers_;
   std::size_t open_connections_ = 0;

@@ -57,7 +57,9 @@ TEST(Options, LongFlagsTakeEqualsOrSeparateValues) {
 }
 
 TEST(Options, NoValueFlagsBundle) {
-  ServerOptions o = parse_ok({"-dMCAkvv"});
+  ServerOptions o = parse_ok({"-dMCAkFXvv"});
+  EXPECT_FALSE(o.flush_enabled);
+  EXPECT_FALSE(o.dump_enabled);
   EXPECT_TRUE(o.daemonize);
   EXPECT_FALSE(o.evict_when_full);
   EXPECT_FALSE(o.use_cas);

@@ -44,6 +44,8 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
             "STAT item_size_max 1048576\r\n"
             "STAT maxconns_fast yes\r\n"
             "STAT hashpower_init 0\r\n"
+            "STAT flush_enabled yes\r\n"
+            "STAT dump_enabled yes\r\n"
             "STAT idle_timeout 0\r\n"
             "STAT shards 16\r\n");
 }
@@ -51,14 +53,15 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
 TEST(SettingsReport, ReflectsTheFlags) {
   std::string r = report({"-m", "200", "-c", "99", "-p", "21997", "-l", "127.0.0.1,::1", "-M", "-C", "-A", "-t", "3",
                           "-R", "5", "-b", "77", "-I", "2m", "-o", "idle_timeout=7,hashpower=20", "-s", "/tmp/x.sock",
-                          "-a", "755"},
+                          "-a", "755", "-F", "-X"},
                          2);
   for (const char* line : {"STAT maxbytes 209715200\r\n", "STAT maxconns 99\r\n", "STAT tcpport 21997\r\n",
                            "STAT inter 127.0.0.1,::1\r\n", "STAT verbosity 2\r\n", "STAT evictions off\r\n",
                            "STAT domain_socket /tmp/x.sock\r\n", "STAT umask 755\r\n",
                            "STAT shutdown_command yes\r\n", "STAT num_threads 3\r\n", "STAT reqs_per_event 5\r\n",
                            "STAT cas_enabled no\r\n", "STAT tcp_backlog 77\r\n", "STAT item_size_max 2097152\r\n",
-                           "STAT hashpower_init 20\r\n", "STAT idle_timeout 7\r\n"}) {
+                           "STAT hashpower_init 20\r\n", "STAT idle_timeout 7\r\n",
+                           "STAT flush_enabled no\r\n", "STAT dump_enabled no\r\n"}) {
     EXPECT_NE(r.find(line), std::string::npos) << line << " missing from\n" << r;
   }
 }
