@@ -26,6 +26,15 @@ def wait_for(condition, timeout, what):
         time.sleep(0.005)
 
 
+def cpu_sets():
+    """(server cores, client core) as taskset lists: the server on every core but the
+    first, load generators and clients on the first; (None, None) on one core."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None, None
+    return ",".join(map(str, cores[1:])), str(cores[0])
+
+
 class Process:
     """One server process serving `transports` ("tcp", "unix" or both)."""
 
