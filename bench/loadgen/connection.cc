@@ -206,6 +206,7 @@ void Connection::complete(const ReplyOutcome& outcome, Nanos now) {
   if (++head_ == capacity_) head_ = 0;
   --in_flight_;
   Counters& c = stats_->counters;
+  if (phase_.kind == Phase::Kind::kLoad) ++stats_->all_replies;
   const bool measured = phase_.kind == Phase::Kind::kLoad && now >= phase_.record_from &&
                         (phase_.quota != Phase::kNoQuota || now < phase_.stop_at);
   if (!measured) {

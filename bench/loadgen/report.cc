@@ -124,6 +124,7 @@ void write_json(const Report& r, std::ostream& out) {
       << "  \"prefill_errors\": " << r.prefill_errors << ",\n"
       << "  \"elapsed_s\": " << fixed(r.elapsed_s, 6) << ",\n"
       << "  \"requests\": " << c.requests << ",\n"
+      << "  \"all_replies\": " << r.stats.all_replies << ",\n"
       << "  \"gets\": " << c.gets << ",\n"
       << "  \"sets\": " << c.sets << ",\n"
       << "  \"keys\": " << c.keys << ",\n"

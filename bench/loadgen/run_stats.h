@@ -46,12 +46,16 @@ struct RunStats {
   Histogram latency;   // reply time minus send time (open loop: minus scheduled time)
   Histogram send_lag;  // open loop: how late requests left after their scheduled time
   std::int64_t last_reply_ns = 0;
+  // Every reply of the load phase, warmup and the drain after the window included: what
+  // the server served while it was watched from outside (CPU per request).
+  std::uint64_t all_replies = 0;
 
   void merge(const RunStats& o) {
     counters += o.counters;
     latency.merge(o.latency);
     send_lag.merge(o.send_lag);
     if (o.last_reply_ns > last_reply_ns) last_reply_ns = o.last_reply_ns;
+    all_replies += o.all_replies;
   }
 };
 
