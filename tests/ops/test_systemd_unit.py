@@ -8,15 +8,12 @@ ProtectSystem=strict, ProtectHome= and PrivateDevices=."""
 
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
-import tempfile
 
 import pytest
 
-from harness import SOURCE_DIR, RawClient, memstripe_binary, wait_for
+from harness import SOURCE_DIR, memstripe_binary
+from launched import Launched
 from systemd_unit import UNIT, allowed_syscalls, exec_start, settings, values
 
 INSTALLED_BINARY = "/usr/local/bin/memstripe"
@@ -77,78 +74,30 @@ def _config_connections():
     return 1024  # memcached's default
 
 
-class TracedDaemon:
+class TracedDaemon(Launched):
     """memstripe with the unit's ExecStart arguments, paths mapped into a private directory
     (the binary to this build's, /etc/memstripe.conf to conf/memstripe.conf), on an
     ephemeral port, under `strace -f`, as nobody when the test runs as root."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="memstripe-unit-")
-        os.chmod(self.dir, 0o777)
-        self.trace = os.path.join(self.dir, "trace")
-        self.port_file = os.path.join(self.dir, "port")
+        directory = Launched.private_directory("memstripe-unit-", 0o777)  # nobody writes here
+        self.trace = os.path.join(directory, "trace")
         argv = exec_start()
         argv[0] = memstripe_binary()
         argv[argv.index("--config") + 1] = os.path.join(SOURCE_DIR, "conf", "memstripe.conf")
-        self.socket_path = os.path.join(self.dir, os.path.basename(argv[argv.index("-s") + 1]))
-        argv[argv.index("-s") + 1] = self.socket_path
+        socket_path = os.path.join(directory, os.path.basename(argv[argv.index("-s") + 1]))
+        argv[argv.index("-s") + 1] = socket_path
         argv += ["-p", "-1"]
         as_nobody = []
         if os.geteuid() == 0:
             as_nobody = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--no-new-privs"]
-        self.log = open(os.path.join(self.dir, "log"), "wb")
-        self.proc = subprocess.Popen([*as_nobody, "strace", "-f", "-qq", "-o", self.trace, *argv],
-                                     stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=dict(os.environ, MEMCACHED_PORT_FILENAME=self.port_file),
-                                     start_new_session=True)
-        self.port = wait_for(self._port, 20, "memstripe under strace to listen")
-        wait_for(lambda: os.path.exists(self.socket_path), 20, "the UNIX socket")
-
-    def _port(self):
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"strace/memstripe exited with {self.proc.returncode}: {self.output()}")
-        try:
-            with open(self.port_file) as f:
-                for line in f:
-                    if line.startswith("TCP INET:"):
-                        return int(line.split(":")[1])
-        except OSError:
-            pass
-        return None
-
-    def output(self):
-        with open(os.path.join(self.dir, "log"), errors="replace") as f:
-            return f.read()
-
-    def connect(self, transport):
-        if transport == "tcp":
-            return RawClient(socket.create_connection(("127.0.0.1", self.port), timeout=10))
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(10)
-        s.connect(self.socket_path)
-        return RawClient(s)
+        super().__init__([*as_nobody, "strace", "-f", "-qq", "-o", self.trace, *argv], directory, socket_path)
 
     def daemon_pid(self):
-        """strace's child: memstripe itself, the process that gets the signal."""
+        """strace's child: memstripe itself."""
         with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
             (pid,) = f.read().split()
         return int(pid)
-
-    def stop(self):
-        """SIGTERM to memstripe, as systemd stops it; returns its exit status (strace's)."""
-        os.kill(self.daemon_pid(), signal.SIGTERM)
-        try:
-            return self.proc.wait(20)
-        finally:
-            self.log.close()
-
-    def kill(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        if not self.log.closed:
-            self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def syscalls(self):
         names = set()
@@ -209,8 +158,10 @@ def exercise(daemon):
 @pytest.fixture
 def traced_daemon():
     daemon = TracedDaemon()
-    yield daemon
-    daemon.kill()
+    try:
+        yield daemon.start()
+    finally:
+        daemon.cleanup()
 
 
 def test_sandbox_allows_every_system_call_and_file_memstripe_uses(traced_daemon):
