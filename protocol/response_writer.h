@@ -17,7 +17,7 @@ namespace memstripe::protocol {
 inline constexpr std::size_t kMaxDecimalDigits = 20;  // of a 64-bit number
 
 inline char* put(char* p, std::string_view text) noexcept {
-  std::memcpy(p, text.data(), text.size());
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());  // an empty view may be null
   return p + text.size();
 }
 

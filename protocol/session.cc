@@ -120,7 +120,7 @@ std::size_t SessionCore::take_data_block(std::string_view input, OutputQueue& ou
   const std::span<char> value = pending_.item.value();
   if (pending_.filled < value.size()) {
     const std::size_t n = std::min(value.size() - pending_.filled, input.size());
-    std::memcpy(value.data() + pending_.filled, input.data(), n);
+    if (n != 0) std::memcpy(value.data() + pending_.filled, input.data(), n);
     pending_.filled += n;
     used = n;
   }
