@@ -124,22 +124,23 @@ def require_memstripe(why):
 
 class ServerClock:
     """memstripe's test-only clock (started with -o debug_clock): moves expiry forward
-    without sleeping. It only goes forward, and the server is shared by a test module, so
-    the clock keeps count of how far the server runs ahead of real time: a test that sends
-    an absolute unix time (an exptime over 30 days) needs it."""
+    without sleeping, on every server a client uses. It only goes forward, and a server is
+    shared by a test module, so the clock keeps count of how far each server runs ahead of
+    real time: a test that sends an absolute unix time (an exptime over 30 days) needs it."""
 
-    def __init__(self, endpoint):
-        self.endpoint = endpoint
+    def __init__(self, *endpoints):
+        self.endpoints = endpoints
 
     @property
     def offset(self):
-        """Seconds the server's clock runs ahead of the real one."""
-        return getattr(self.endpoint.process, "clock_offset", 0)
+        """Seconds the servers' clocks run ahead of the real one, at most."""
+        return max(getattr(e.process, "clock_offset", 0) for e in self.endpoints)
 
     def advance(self, seconds):
         seconds = int(seconds)
-        assert self.endpoint.command(f"debug_advance_clock {seconds}") == b"OK\r\n"
-        self.endpoint.process.clock_offset = self.offset + seconds
+        for e in self.endpoints:
+            assert e.command(f"debug_advance_clock {seconds}") == b"OK\r\n"
+            e.process.clock_offset = getattr(e.process, "clock_offset", 0) + seconds
 
 
 # The largest item memcached 1.6 (and memstripe) accepts under the default -I 1m: the

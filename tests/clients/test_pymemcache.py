@@ -6,6 +6,7 @@ extra or wrong reply shows up as a wrong result or an exception in a later comma
 
 import json
 import threading
+import uuid
 
 import pytest
 from pymemcache import serde
@@ -17,7 +18,7 @@ from pymemcache.exceptions import (
     MemcacheServerError,
 )
 
-from endpoints import MAX_KEY_LENGTH, largest_value_length
+from endpoints import MAX_KEY_LENGTH, ServerClock, largest_value_length, require_memstripe
 
 TIMEOUTS = {"connect_timeout": 10, "timeout": 10}
 
@@ -59,6 +60,13 @@ def make_client(servers):
 def mc(make_client):
     """A client that waits for every reply, so each result says what the server said."""
     return make_client(default_noreply=False)
+
+
+@pytest.fixture
+def clock(servers):
+    """The debug clock of every server behind the client."""
+    require_memstripe("the debug clock (memcached has no debug_advance_clock)")
+    return ServerClock(*servers[1])
 
 
 @pytest.fixture
@@ -199,20 +207,20 @@ def test_touch_reports_whether_the_key_exists(mc):
     assert mc.touch("touchable", 100) is True
 
 
-def test_an_item_expires_after_its_exptime(mc, server_clock):
+def test_an_item_expires_after_its_exptime(mc, clock):
     mc.set("short-lived", b"x", expire=10)
-    server_clock.advance(9)
+    clock.advance(9)
     assert mc.get("short-lived") == b"x"
-    server_clock.advance(2)
+    clock.advance(2)
     assert mc.get("short-lived") is None
 
 
-def test_touch_extends_the_life_of_an_item(mc, server_clock):
+def test_touch_extends_the_life_of_an_item(mc, clock):
     mc.set("extended", b"x", expire=10)
     assert mc.touch("extended", 100) is True
-    server_clock.advance(50)
+    clock.advance(50)
     assert mc.get("extended") == b"x"
-    server_clock.advance(51)
+    clock.advance(51)
     assert mc.get("extended") is None
 
 
@@ -234,12 +242,16 @@ def test_flush_all_with_a_delay_empties_the_cache_later(single, server_clock):
 # -- server information -------------------------------------------------------------------
 
 def test_stats_count_hits_misses_and_items(single):
+    # A key never used before: a flushed item still counts in curr_items until it is
+    # reclaimed, and a store over it replaces it.
+    key = f"seen-{uuid.uuid4().hex}"
     before = single.stats()
-    single.set("seen", b"x")
-    single.get("seen")
+    single.set(key, b"x")
+    single.get(key)
     single.get("unseen")
     after = single.stats()
     assert after[b"curr_items"] == before[b"curr_items"] + 1
+    assert after[b"total_items"] == before[b"total_items"] + 1
     assert after[b"get_hits"] == before[b"get_hits"] + 1
     assert after[b"get_misses"] == before[b"get_misses"] + 1
     assert after[b"cmd_set"] == before[b"cmd_set"] + 1
