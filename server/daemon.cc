@@ -1,6 +1,7 @@
 #include "server/daemon.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/mman.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -61,6 +63,27 @@ void daemon_ready() {
   }
   ::close(g_ready_fd);
   g_ready_fd = -1;
+}
+
+namespace {
+
+sigset_t held_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGUSR1, SIGHUP}) sigaddset(&set, sig);
+  return set;
+}
+
+}  // namespace
+
+void hold_signals() {
+  sigset_t set = held_signals();
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void release_held_signals() {
+  sigset_t set = held_signals();
+  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 std::string write_pid_file(const std::string& path) {

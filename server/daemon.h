@@ -19,6 +19,13 @@ void daemon_ready();
 
 std::string write_pid_file(const std::string& path);
 
+// SIGINT, SIGTERM, SIGUSR1 and SIGHUP are held pending from the start until the server's
+// handlers are in place: a supervisor may signal the moment the pid or port file appears,
+// and that must stop the server cleanly, not kill it. Threads started meanwhile inherit
+// the mask, so the signals are later delivered to the thread that releases them.
+void hold_signals();
+void release_held_signals();
+
 bool running_as_root();
 
 struct UserIdentity {

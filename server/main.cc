@@ -41,6 +41,7 @@ int serve(ms::ServerOptions& options) {
   }
   for (const std::string& w : options.warnings) spdlog::warn("{}", w);
   std::signal(SIGPIPE, SIG_IGN);
+  ms::hold_signals();
   if (options.enable_coredumps) ms::raise_core_limit();
 
   const bool root = ms::running_as_root();

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/session.h"
+#include "server/daemon.h"
 #include "server/listener.h"
 #include "server/logging.h"
 #include "server/server_state.h"
@@ -75,7 +76,8 @@ class Server::Impl {
     });
     wait_for_hangup();
     schedule_tick();
-    workers_->start();
+    workers_->start();  // the workers inherit the held signals: they stay on this thread
+    release_held_signals();
     for (auto& l : listeners_) l->start();
     for (const ListenerRecord& l : state_.listeners()) spdlog::info("listening on {}", l.address);
     io_.run();

@@ -111,6 +111,9 @@ def test_dash_u_hands_over_the_socket_and_pid_file_then_drops_root(tmp_path):
     os.chmod(tmp_path, 0o755)
     pid_file = tmp_path / "u.pid"
     with ServerProcess("memstripe", args=["-u", "nobody", "-P", str(pid_file)]) as server:
+        # The port file is written while still root (its directory is root's); the switch
+        # follows at once.
+        wait_for(lambda: proc_status(server.pid)["Uid"].split()[0] != "0", 10, "the switch to nobody")
         status = proc_status(server.pid)
         assert status["Uid"].split() == [str(user.pw_uid)] * 4
         assert status["Gid"].split() == [str(user.pw_gid)] * 4
