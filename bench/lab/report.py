@@ -129,6 +129,17 @@ def errors_line(results):
             f"lowest hit ratio of any run {100 * worst_hits:.2f}%.")
 
 
+def _load_note(results):
+    """The 1-minute load average around the run: other work on the machine moves the numbers."""
+    m = results["machine"]
+    if "load_before" not in m:
+        return ""
+    note = f"Load average {m['load_before']:.1f} before, {m['load_after']:.1f} after"
+    if max(m["load_before"], m["load_after"]) > m["cores"]:
+        note += " (**the machine was busy with other work: single runs are noisy; trust ratios over absolutes**)"
+    return note + "."
+
+
 def markdown(results, django_table=None):
     s = results["settings"]
     a, b = results["servers"]
@@ -137,7 +148,7 @@ def markdown(results, django_table=None):
         "",
         f"Machine: {results['machine']['cores']} cores, {results['machine']['kernel']}; "
         f"server on CPU {results['machine']['server_cpus']}, load generator on CPU "
-        f"{results['machine']['client_cpus']}. Commit {results['commit']}.",
+        f"{results['machine']['client_cpus']}. Commit {results['commit']}. {_load_note(results)}",
         f"Servers: `-t {s['threads']} -m {s['memory_mb']}`; {', '.join(results['versions'])}.",
         f"Load: memstripe-bench, 100k keys of 32 B with 32 B values, pre-filled, 1 set : 10 gets, uniform keys; "
         f"{s['runs']} runs per cell of {s['duration']} s after {s['warmup']} s warmup, the servers alternating run "

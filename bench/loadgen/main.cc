@@ -113,8 +113,12 @@ int main(int argc, char** argv) {
       },
       deadline);
   for (auto& w : workers) report.stats.counters += w->connect_stats().counters;
-  report.elapsed_s = o.requests ? static_cast<double>(report.stats.last_reply_ns - load.record_from) / 1e9
-                                : o.duration_s;
+  // A request count is measured up to its last reply; a duration is the window itself.
+  report.elapsed_s = o.duration_s;
+  if (o.requests)
+    report.elapsed_s = report.stats.last_reply_ns > load.record_from
+                           ? static_cast<double>(report.stats.last_reply_ns - load.record_from) / 1e9
+                           : 0;
 
   if (!o.quiet) loadgen::print_table(report, std::cout);
   if (o.json_path == "-") {
