@@ -205,3 +205,35 @@ TEST_F(StorageCommands, SetCountsOneCmdSetPerDataBlock) {
 
 }  // namespace
 }  // namespace memstripe::protocol::testing
+
+namespace memstripe::protocol::testing {
+namespace {
+
+// -M: a full cache refuses new items instead of evicting old ones.
+class FullCacheWithoutEviction : public SessionTest {
+ protected:
+  FullCacheWithoutEviction() : SessionTest(config(), default_protocol_config()) {}
+  static storage::CacheConfig config() {
+    storage::CacheConfig c;
+    c.memory_limit = 4 * kMiB;
+    c.shard_count = 1;
+    c.evict_when_full = false;
+    return c;
+  }
+};
+
+TEST_F(FullCacheWithoutEviction, OutOfMemorySwallowsTheDataBlock) {
+  const std::string value(1000, 'v');
+  std::string reply;
+  int i = 0;
+  for (; i < 100000; ++i) {
+    reply = send("set key" + std::to_string(i) + " 0 0 1000\r\n" + value + "\r\n");
+    if (reply != "STORED\r\n") break;
+  }
+  ASSERT_EQ(reply, "SERVER_ERROR out of memory storing object\r\n") << "after " << i << " items";
+  EXPECT_EQ(send("set another 0 0 1000 noreply\r\n" + value + "\r\nversion\r\n"), "VERSION 1.6.18\r\n");
+  EXPECT_EQ(cache_->stats().store_no_memory, 2u);
+}
+
+}  // namespace
+}  // namespace memstripe::protocol::testing
