@@ -53,14 +53,25 @@ Frame LineFramer::next(std::string_view input) noexcept {
 Command parse_command(std::string_view line, const ParseOptions& options) noexcept {
   Command command;
   command.line = line;
-  command.tokens = tokenize(line);
-  const Tokens& t = command.tokens;
-  const std::size_t ntokens = t.ntokens();
+  // A multi-get reads its keys from the line itself: its first tokens are all it needs.
+  constexpr std::size_t kRetrievalTokens = 3;
+  command.tokens = tokenize(line, kRetrievalTokens);
+  Tokens& t = command.tokens;
   CommandCode& code = command.code;  // kError until proven otherwise
   // "All commands need a minimum of two tokens... no valid commands shorter than two bytes."
-  if (ntokens < 2 || t[0].size() < 2) return command;
+  if (t.count == 0 || t[0].size() < 2) return command;
 
   const std::string_view name = t[0];
+  if (name[0] == 'g') {
+    if (t.count < 2) return command;  // memcached: at least one token after the name
+    if (name == "get") code = CommandCode::kGet;
+    else if (name == "gets") code = CommandCode::kGets;
+    else if (name == "gat") code = CommandCode::kGat;
+    else if (name == "gats") code = CommandCode::kGats;
+    return command;
+  }
+  tokenize_rest(t);
+  const std::size_t ntokens = t.ntokens();
   const auto either = [ntokens](std::size_t a, std::size_t b) { return ntokens == a || ntokens == b; };
   const auto pick = [&code](bool ok, CommandCode c) { code = ok ? c : CommandCode::kError; };
 
@@ -78,13 +89,6 @@ Command parse_command(std::string_view line, const ParseOptions& options) noexce
         case 'e': code = CommandCode::kMetaDebug; break;
         default: break;
       }
-      return command;
-    case 'g':
-      if (ntokens < 3) return command;
-      if (name == "get") code = CommandCode::kGet;
-      else if (name == "gets") code = CommandCode::kGets;
-      else if (name == "gat") code = CommandCode::kGat;
-      else if (name == "gats") code = CommandCode::kGats;
       return command;
     case 's':
       if (name == "set") pick(either(6, 7), CommandCode::kSet);

@@ -91,8 +91,10 @@ enum class CommandCode : std::uint8_t {
 
 struct Command {
   CommandCode code = CommandCode::kError;
+  // For get, gets, gat and gats only the first three tokens: their keys are read from
+  // `line`, without a limit.
   Tokens tokens;
-  std::string_view line;  // the whole line: multi-gets read keys past the 23rd token
+  std::string_view line;
 };
 
 struct ParseOptions {

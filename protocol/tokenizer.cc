@@ -4,10 +4,13 @@
 
 namespace memstripe::protocol {
 
-Tokens tokenize(std::string_view line) noexcept {
-  Tokens t;
-  const char* p = line.data();
-  const char* const end = p + line.size();
+namespace {
+
+// Adds tokens from `text` until `limit` tokens are held; what is left goes to `rest`.
+void take_tokens(Tokens& t, std::string_view text, std::size_t limit) noexcept {
+  t.rest = {};
+  const char* p = text.data();
+  const char* const end = p + text.size();
   while (p < end) {
     if (*p == ' ') {
       ++p;
@@ -17,13 +20,30 @@ Tokens tokenize(std::string_view line) noexcept {
     const char* token_end = space != nullptr ? space : end;
     t.items[t.count++] = std::string_view(p, static_cast<std::size_t>(token_end - p));
     p = token_end;
-    if (t.count == Tokens::kMaxTokens) {
+    if (t.count == limit) {
       if (p < end) ++p;  // memcached steps over the separator before stopping
       t.rest = std::string_view(p, static_cast<std::size_t>(end - p));
-      break;
+      return;
     }
   }
+}
+
+}  // namespace
+
+Tokens tokenize(std::string_view line) noexcept { return tokenize(line, Tokens::kMaxTokens); }
+
+Tokens tokenize(std::string_view line, std::size_t limit) noexcept {
+  Tokens t;
+  if (limit == 0) {
+    t.rest = line;
+    return t;
+  }
+  take_tokens(t, line, limit < Tokens::kMaxTokens ? limit : Tokens::kMaxTokens);
   return t;
+}
+
+void tokenize_rest(Tokens& t) noexcept {
+  if (t.count < Tokens::kMaxTokens && !t.rest.empty()) take_tokens(t, t.rest, Tokens::kMaxTokens);
 }
 
 bool WordCursor::next(std::string_view& word) noexcept {

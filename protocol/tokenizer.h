@@ -30,6 +30,10 @@ struct Tokens {
 };
 
 Tokens tokenize(std::string_view line) noexcept;
+// Takes at most `limit` tokens (a multi-get needs only its first two or three), leaving
+// the rest of the line in `rest`; tokenize_rest() then carries on to memcached's limit.
+Tokens tokenize(std::string_view line, std::size_t limit) noexcept;
+void tokenize_rest(Tokens& tokens) noexcept;
 
 // Walks space-separated words (keys of a multi-get) without a token limit.
 class WordCursor {

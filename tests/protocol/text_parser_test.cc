@@ -214,9 +214,16 @@ TEST(ParseCommand, KnowsTheDebugClockCommandOnlyWhenEnabled) {
 }
 
 TEST(ParseCommand, KeepsTheWholeLineForMultiGets) {
-  const Command c = parse_command("get a b c");
-  EXPECT_EQ(c.line, "get a b c");
-  EXPECT_EQ(c.tokens.count, 4u);
+  const Command c = parse_command("get a b c d");
+  EXPECT_EQ(c.line, "get a b c d");
+  EXPECT_EQ(c.tokens[1], "a");
+}
+
+TEST(ParseCommand, TokenizesOtherCommandsToMemcachedsLimit) {
+  EXPECT_EQ(parse_command("delete a 0 noreply").tokens.count, 4u);
+  std::string line = "lru";
+  for (int i = 0; i < 30; ++i) line += " x";
+  EXPECT_EQ(parse_command(line).tokens.count, Tokens::kMaxTokens);
 }
 
 }  // namespace

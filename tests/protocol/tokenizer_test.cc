@@ -56,6 +56,20 @@ TEST(Tokenizer, LeavesNoRestWhenTheTwentyThirdTokenEndsTheLine) {
   EXPECT_TRUE(t.rest.empty());
 }
 
+TEST(Tokenizer, CarriesOnWhereALimitedTokenizationStopped) {
+  std::string line = "get";
+  for (int i = 1; i <= 30; ++i) line += "  k" + std::to_string(i);
+  Tokens t = tokenize(line, 3);
+  EXPECT_EQ(t.count, 3u);
+  EXPECT_EQ(t[2], "k2");
+  tokenize_rest(t);
+  const Tokens whole = tokenize(line);
+  ASSERT_EQ(t.count, whole.count);
+  for (std::size_t i = 0; i < t.count; ++i) EXPECT_EQ(t[i], whole[i]);
+  EXPECT_EQ(t.rest, whole.rest);
+  EXPECT_EQ(tokenize("a b", 0).rest, "a b");
+}
+
 TEST(WordCursor, WalksEveryWordWithoutALimit) {
   std::string keys;
   for (int i = 0; i < 100; ++i) keys += "  k" + std::to_string(i);
