@@ -174,7 +174,7 @@ void SessionCore::execute(const Command& command, OutputQueue& out) {
     case CommandCode::kIncr: arithmetic(command, true, out); return;
     case CommandCode::kDecr: arithmetic(command, false, out); return;
     case CommandCode::kTouch: touch(command, out); return;
-    case CommandCode::kStats: stats(command, out); return;
+    case CommandCode::kStats: report_stats(command, out); return;
     case CommandCode::kFlushAll: flush_all(command, out); return;
     case CommandCode::kVersion: version(out); return;
     case CommandCode::kQuit: request_close(Session::Close::kAfterReplies, "quit"); return;

@@ -94,7 +94,7 @@ class SessionCore {
   void debug_advance_clock(const Command& command, OutputQueue& out);
 
   // stats_commands.cc
-  void stats(const Command& command, OutputQueue& out);
+  void report_stats(const Command& command, OutputQueue& out);
   void stats_general(OutputQueue& out);
   void stats_settings(OutputQueue& out);
   void stats_items(OutputQueue& out);

@@ -90,7 +90,7 @@ bool parse_class_list(std::string_view text, std::vector<unsigned>& ids) {
 
 }  // namespace
 
-void SessionCore::stats(const Command& command, OutputQueue& out) {
+void SessionCore::report_stats(const Command& command, OutputQueue& out) {
   const Tokens& t = command.tokens;
   if (t.ntokens() == 2) {
     stats_general(out);
