@@ -83,8 +83,11 @@ def test_build_stage_installs_with_the_ci_deps_script_and_builds_with_make_build
     # The Dockerfile's make, dry-run here: the Makefile's build recipe, without the
     # dependency step (done above with the build packages only).
     words = runs[make[0]].split()
-    dry = subprocess.run([words[0], "-n", *words[1:]], cwd=SOURCE_DIR, capture_output=True, text=True,
-                         check=True).stdout
+    # As in the image: none of the Makefile's variables or an outer make's flags set.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("BUILD", "JOBS", "CONFIG", "CMAKE_FLAGS", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    dry = subprocess.run([words[0], "-n", *words[1:]], cwd=SOURCE_DIR, env=env, capture_output=True,
+                         text=True, check=True).stdout
     assert "cmake --build build" in dry and ".ci/deps" not in dry, dry
 
 
