@@ -477,3 +477,27 @@ def test_a_value_stored_over_one_transport_is_read_over_the_other(transport_pair
     assert writer.get("crossing") == b"over the socket"
     writer.close()
     reader.close()
+
+
+def test_clients_on_both_transports_at_once_share_one_store(transport_pair):
+    tcp, unix = transport_pair
+    assert tcp.command("set both-ways 0 0 1\r\n0") == b"STORED\r\n"
+    errors = []
+
+    def work(endpoint):
+        client = Client(endpoint.address, default_noreply=False, **TIMEOUTS)
+        try:
+            for _ in range(200):
+                client.incr("both-ways", 1)
+        except Exception as e:  # reported below: a thread cannot fail the test itself
+            errors.append(e)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=work, args=(e,)) for e in (tcp, unix) * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert unix.raw_value("both-ways") == (0, b"1200")
