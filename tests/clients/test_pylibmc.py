@@ -122,6 +122,13 @@ def test_set_multi_and_get_multi_with_a_key_prefix(mc, endpoint):
     assert mc.get("a") is None
 
 
+def test_get_multi_of_hundreds_of_long_keys_reads_them_all(mc):
+    # One `get` line of about 100 KB: memcached exempts get/gets from its 2048-byte limit.
+    keys = [f"{i:03}" + "k" * (MAX_KEY_LENGTH - 3) for i in range(400)]
+    assert mc.set_multi({k: k[:3].encode() for k in keys}) == []
+    assert mc.get_multi(keys) == {k: k[:3].encode() for k in keys}
+
+
 def test_incr_multi_increments_every_key(mc):
     mc.set_multi({"x": 1, "y": 10}, key_prefix="hits:")
     assert mc.incr_multi(["x", "y"], key_prefix="hits:", delta=5) is None

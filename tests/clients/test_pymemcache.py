@@ -103,6 +103,14 @@ def test_set_many_then_get_many_returns_every_stored_value(mc):
     assert got == values
 
 
+def test_get_many_of_hundreds_of_long_keys_reads_them_all(mc):
+    # One `get` line of about 100 KB: memcached exempts get/gets from its 2048-byte limit.
+    keys = [f"{i:03}" + "k" * (MAX_KEY_LENGTH - 3) for i in range(400)]
+    assert mc.set_many({k: k[:3].encode() for k in keys}) == []
+    assert mc.get_many(keys) == {k: k[:3].encode() for k in keys}
+    assert {k: v for k, (v, _) in mc.gets_many(keys).items()} == {k: k[:3].encode() for k in keys}
+
+
 def test_add_stores_only_a_key_that_is_missing(mc):
     assert mc.add("add-key", b"first") is True
     assert mc.add("add-key", b"second") is False
