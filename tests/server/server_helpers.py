@@ -2,11 +2,43 @@
 arguments a test gives (none of the harness's defaults), what a process listens on, and
 `stats` as a dict. Every wait here waits on a condition (tests/harness.py's wait_for)."""
 
+import contextlib
 import os
 import signal
 import subprocess
 
-from harness import memstripe_binary, wait_for
+from harness import ServerProcess, memstripe_binary, wait_for
+
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "WARNING: ThreadSanitizer", "runtime error:", "ERROR: LeakSanitizer")
+
+
+def stop_cleanly(server):
+    """Stops a harness ServerProcess with SIGTERM and checks that it exited 0 and that its
+    log holds no sanitizer report (the sanitizer builds run these tests too)."""
+    if server.proc is None:
+        return
+    server.proc.send_signal(signal.SIGTERM)
+    try:
+        code = server.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        code = None
+    log = server.log()
+    server.stop()
+    assert code == 0, f"memstripe exited with {code}:\n{log}"
+    for report in SANITIZER_REPORTS:
+        assert report not in log, log
+
+
+@contextlib.contextmanager
+def serving(args=(), **kwargs):
+    """A harness memstripe (TCP on a free port and a UNIX socket), stopped cleanly after."""
+    server = ServerProcess("memstripe", args=args, **kwargs).start()
+    try:
+        yield server
+    except BaseException:
+        server.stop()
+        raise
+    stop_cleanly(server)
 
 
 def run_to_exit(args, timeout=20, env=None, cwd=None):
@@ -35,8 +67,15 @@ class Started:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, *exc):
+        running = self.proc.poll() is None
+        code = self.stop()
+        if running and exc_type is None:
+            # Still serving when the test ended: it must stop cleanly.
+            log = self.log()
+            assert code == 0, f"memstripe exited with {code}:\n{log}"
+            for report in SANITIZER_REPORTS:
+                assert report not in log, log
 
     def log(self):
         with open(self.log_path, "rb") as f:

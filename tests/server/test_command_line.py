@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from harness import ServerProcess, SOURCE_DIR, wait_for
-from server_helpers import Started, run_to_exit, stats
+from harness import SOURCE_DIR, wait_for
+from server_helpers import Started, run_to_exit, serving, stats
 
 EX_USAGE = 64
 
@@ -58,8 +58,8 @@ def test_version_prints_memstripes_version():
 
 
 def test_long_options_work_like_short_ones():
-    with ServerProcess("memstripe", args=["--conn-limit=77", "--memory-limit", "32", "--threads=2",
-                                          "--max-item-size=512k", "--disable-cas", "--disable-evictions"]) as s:
+    with serving(["--conn-limit=77", "--memory-limit", "32", "--threads=2", "--max-item-size=512k",
+                  "--disable-cas", "--disable-evictions"]) as s:
         with s.connect("unix") as c:
             settings = stats(c, "settings")
     assert settings["maxconns"] == "77"
@@ -86,7 +86,7 @@ def test_a_config_file_sets_flags_and_the_log_file(tmp_path):
     log = tmp_path / "from-config.log"
     conf = tmp_path / "memstripe.conf"
     conf.write_text(f"# a test configuration\n-c 33   # connections\n-m 32\n\nlogfile {log}\n-t 2\n")
-    with ServerProcess("memstripe", args=["--config", str(conf)]) as server:
+    with serving(["--config", str(conf)]) as server:
         with server.connect("tcp") as c:
             settings = stats(c, "settings")
         wait_for(lambda: log.exists() and "listening on" in log.read_text(), 10, "the configured log file")
@@ -98,7 +98,7 @@ def test_a_config_file_sets_flags_and_the_log_file(tmp_path):
 def test_the_command_line_overrides_the_config_file(tmp_path):
     conf = tmp_path / "memstripe.conf"
     conf.write_text("-c 33\n-m 32\n")
-    with ServerProcess("memstripe", args=["--config", str(conf), "-c", "44"]) as server:
+    with serving(["--config", str(conf), "-c", "44"]) as server:
         with server.connect("unix") as c:
             settings = stats(c, "settings")
     assert settings["maxconns"] == "44"

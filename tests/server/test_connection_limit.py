@@ -2,8 +2,8 @@
 memcached does): one more gets memcached's error and is closed, and is counted in
 rejected_connections; a slot freed by a closing client is usable again."""
 
-from harness import ServerProcess, wait_for
-from server_helpers import stats
+from harness import wait_for
+from server_helpers import serving, stats
 
 LIMIT = 3
 
@@ -13,7 +13,7 @@ def admitted(connection):
 
 
 def test_a_client_over_the_limit_gets_memcacheds_error_and_is_closed(transport):
-    with ServerProcess("memstripe", args=["-c", str(LIMIT)]) as server:
+    with serving(["-c", str(LIMIT)]) as server:
         clients = [server.connect(t) for t in ("tcp", "unix", transport)]
         try:
             assert all(admitted(c) for c in clients)
@@ -30,7 +30,7 @@ def test_a_client_over_the_limit_gets_memcacheds_error_and_is_closed(transport):
 
 
 def test_a_slot_freed_by_a_closed_client_admits_a_new_one(transport):
-    with ServerProcess("memstripe", args=["-c", str(LIMIT)]) as server:
+    with serving(["-c", str(LIMIT)]) as server:
         clients = [server.connect(transport) for _ in range(LIMIT)]
         assert all(admitted(c) for c in clients)
         clients.pop().close()
@@ -52,7 +52,7 @@ def test_a_slot_freed_by_a_closed_client_admits_a_new_one(transport):
 
 
 def test_the_limit_counts_clients_of_both_transports_together():
-    with ServerProcess("memstripe", args=["-c", "2"]) as server:
+    with serving(["-c", "2"]) as server:
         with server.connect("tcp") as a, server.connect("unix") as b:
             assert admitted(a) and admitted(b)
             for transport in ("tcp", "unix"):

@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from harness import ServerProcess, wait_for
-from server_helpers import proc_status, run_to_exit
+from harness import ServerProcess, memstripe_binary, wait_for
+from server_helpers import proc_status, run_to_exit, serving
 
 
 def process_alive(pid):
@@ -83,7 +83,7 @@ def test_dash_d_reports_a_startup_failure_in_the_foreground(tmp_path):
 
 def test_pid_file_without_dash_d_holds_the_servers_pid(tmp_path):
     pid_file = tmp_path / "fg.pid"
-    with ServerProcess("memstripe", args=["-P", str(pid_file)]) as server:
+    with serving(["-P", str(pid_file)]) as server:
         assert int(pid_file.read_text()) == server.pid
 
 
@@ -99,7 +99,7 @@ def nobody():
 
 @needs_root
 def test_running_as_root_without_dash_u_warns_and_serves():
-    with ServerProcess("memstripe") as server:
+    with serving() as server:
         with server.connect("unix") as c:
             assert c.request("version\r\n").startswith(b"VERSION ")
         assert "running as root without -u" in server.log()
@@ -110,7 +110,7 @@ def test_dash_u_hands_over_the_socket_and_pid_file_then_drops_root(tmp_path):
     user = nobody()
     os.chmod(tmp_path, 0o755)
     pid_file = tmp_path / "u.pid"
-    with ServerProcess("memstripe", args=["-u", "nobody", "-P", str(pid_file)]) as server:
+    with serving(["-u", "nobody", "-P", str(pid_file)]) as server:
         # The port file is written while still root (its directory is root's); the switch
         # follows at once.
         wait_for(lambda: proc_status(server.pid)["Uid"].split()[0] != "0", 10, "the switch to nobody")
@@ -132,8 +132,17 @@ def test_dash_u_with_an_unknown_user_is_an_error():
     server.stop()
 
 
+def built_with_a_sanitizer():
+    # ASan and TSan turn mlockall() into a no-op (locking their shadow memory would be ruinous).
+    with open(memstripe_binary(), "rb") as f:
+        binary = f.read()
+    return b"__asan_init" in binary or b"__tsan_init" in binary
+
+
 @needs_root
 def test_dash_k_locks_memory():
-    with ServerProcess("memstripe", args=["-k", "-m", "16"]) as server:
+    if built_with_a_sanitizer():
+        pytest.skip("the sanitizers make mlockall() a no-op")
+    with serving(["-k", "-m", "16"]) as server:
         locked_kb = int(proc_status(server.pid)["VmLck"].split()[0])
         assert locked_kb > 0

@@ -10,6 +10,7 @@ import socket
 import pytest
 
 from harness import ServerProcess, wait_for
+from server_helpers import serving
 
 VALUE_SIZE = 1024 * 1024
 
@@ -72,7 +73,7 @@ def test_shutdown_command_without_dash_A_is_refused(server, transport):
 
 
 def test_idle_connections_are_closed_after_idle_timeout(transport):
-    with ServerProcess("memstripe", args=["-o", "idle_timeout=1"]) as server:
+    with serving(["-o", "idle_timeout=1"]) as server:
         with server.connect(transport) as idle:
             assert idle.request("version\r\n").startswith(b"VERSION ")
             # Closed within a few ticks of the server's one-second timer.
@@ -90,7 +91,7 @@ def test_without_idle_timeout_an_idle_connection_stays_open(server, transport):
 
 def test_sighup_reopens_the_log_file(tmp_path):
     log = tmp_path / "memstripe.log"
-    with ServerProcess("memstripe", args=["--logfile", str(log)]) as server:
+    with serving(["--logfile", str(log)]) as server:
         wait_for(lambda: log.exists() and "listening on" in log.read_text(), 10, "the log file")
         os.rename(log, tmp_path / "memstripe.log.1")  # what logrotate does
         server.proc.send_signal(signal.SIGHUP)

@@ -7,8 +7,7 @@ import threading
 
 import pytest
 
-from harness import ServerProcess
-from server_helpers import stats
+from server_helpers import serving, stats
 
 _ids = itertools.count()
 
@@ -118,7 +117,7 @@ def test_keys_of_250_bytes_work_and_longer_ones_are_refused(client):
 
 @pytest.fixture(scope="module")
 def two_megabyte_items():
-    with ServerProcess("memstripe", args=["-I", "2m", "-m", "64"]) as s:
+    with serving(["-I", "2m", "-m", "64"]) as s:
         yield s
 
 
