@@ -143,14 +143,19 @@ class Engine {
   Item* take_chunk(unsigned pool);
   bool make_room(std::size_t bytes);
   enum class Reclaim : std::uint8_t { kChunkFreed, kPageGained, kBudgetFreed, kNothing };
-  Reclaim reclaim_for(unsigned pool);
+  // Frees memory for `pool`: one of its chunks, a page from an older class, or budget.
+  Reclaim reclaim_for(unsigned pool, bool second_chance);
+  // Frees budget from `pool`: a page, or for the large pool an item and its mapping.
+  bool give_back_pages(unsigned pool, bool second_chance);
+  std::size_t memory_held(unsigned pool) const noexcept;
   unsigned oldest_pool(unsigned exclude) const noexcept;
   // Whether class `a`'s least recently used items are older than class `b`'s.
   bool older_than(unsigned a, unsigned b) const noexcept;
   // Evicts one item under the pool's CLOCK hand; only expired ones when eviction is off.
   bool evict_one(ChunkPool& pool);
-  // Empties the page under the pool's hand; returns it (still paid for), or kNoPage.
-  PageId steal_page(ChunkPool& pool);
+  // Empties the page under the pool's hand; returns it (still paid for), or kNoPage. With
+  // `second_chance`, a page holding recently read items is passed over once instead.
+  PageId steal_page(ChunkPool& pool, bool second_chance);
   // With the pool locked: unlinks a linked item nobody references. False if it changed.
   bool unlink_for_reuse(Item* item, bool only_if_expired, bool respect_reference, ClassCounters& counters) noexcept;
   // Frees a chunk (and its large value) into its pool; a page left empty goes back to the

@@ -61,19 +61,27 @@ Item* Engine::take_chunk(unsigned pool_index) {
       if (tail_hints_[pool_index].load(std::memory_order_relaxed) == 0) publish_tail_hint(pool, nullptr);
       return pool.take();
     }
-    if (reclaim_for(pool_index) == Reclaim::kNothing) break;
+    // Late rounds take pages even if they were read lately: progress over recency.
+    const bool second_chance = round < kReclaimRounds / 2;
+    if (reclaim_for(pool_index, second_chance) == Reclaim::kNothing && !second_chance) break;
   }
   std::lock_guard lock(pool.mutex);
   ++pool.counters.outofmemory;
   return nullptr;
 }
 
+std::size_t Engine::memory_held(unsigned pool_index) const noexcept {
+  std::size_t bytes = pools_[pool_index]->published_page_count() * kPageSize;
+  if (pool_index == large_pool_) bytes += large_bytes_.load(std::memory_order_relaxed);
+  return bytes;
+}
+
 bool Engine::older_than(unsigned a, unsigned b) const noexcept {
   RelTime ha = tail_hints_[a].load(std::memory_order_relaxed);
   RelTime hb = tail_hints_[b].load(std::memory_order_relaxed);
   if (ha != hb) return ha < hb;
-  // Within the clock's one-second resolution, the class holding more pages gives first.
-  return pools_[a]->published_page_count() > pools_[b]->published_page_count();
+  // Within the clock's one-second resolution, the class holding more memory gives first.
+  return memory_held(a) > memory_held(b);
 }
 
 unsigned Engine::oldest_pool(unsigned exclude) const noexcept {
@@ -85,7 +93,7 @@ unsigned Engine::oldest_pool(unsigned exclude) const noexcept {
   return oldest;
 }
 
-Engine::Reclaim Engine::reclaim_for(unsigned pool_index) {
+Engine::Reclaim Engine::reclaim_for(unsigned pool_index, bool second_chance) {
   ChunkPool& pool = *pools_[pool_index];
   if (!config_.evict_when_full) {
     // -M: memory is never taken from live items, only from expired ones.
@@ -102,7 +110,7 @@ Engine::Reclaim Engine::reclaim_for(unsigned pool_index) {
     if (other == SizeClasses::kNone) return Reclaim::kNothing;
     ChunkPool& victim = *pools_[other];
     if (other == large_pool_) return evict_one(victim) ? Reclaim::kBudgetFreed : Reclaim::kNothing;
-    PageId page = steal_page(victim);
+    PageId page = steal_page(victim, second_chance);
     if (page == kNoPage) return Reclaim::kNothing;
     std::lock_guard lock(pool.mutex);
     pool.add_page(page);
@@ -116,35 +124,33 @@ Engine::Reclaim Engine::reclaim_for(unsigned pool_index) {
   return r;
 }
 
+bool Engine::give_back_pages(unsigned pool_index, bool second_chance) {
+  if (pool_index == large_pool_) return evict_one(*pools_[large_pool_]);
+  PageId page = steal_page(*pools_[pool_index], second_chance);
+  if (page == kNoPage) return false;
+  arena_.return_page(page);
+  arena_.release(kPageSize);
+  return true;
+}
+
 bool Engine::make_room(std::size_t bytes) {
-  for (int round = 0; round < kReclaimRounds + static_cast<int>(bytes / kPageSize); ++round) {
-    if (arena_.try_reserve(bytes)) return true;
-    if (!config_.evict_when_full) {
+  if (!config_.evict_when_full) {
+    // -M: only expired large values may go.
+    while (!arena_.try_reserve(bytes)) {
       if (!evict_one(*pools_[large_pool_])) return false;
-      continue;
     }
+    return true;
+  }
+  // Each fruitless round moves a hand on by a page, so this bound lets the oldest classes
+  // pass over every page they have, once giving recently read pages a second chance.
+  const std::size_t rounds = kReclaimRounds + bytes / kPageSize + 2 * arena_.pages_in_use();
+  std::size_t passed_over = 0;
+  for (std::size_t round = 0; round < rounds; ++round) {
+    if (arena_.try_reserve(bytes)) return true;
     const unsigned victim = oldest_pool(SizeClasses::kNone);
     if (victim == SizeClasses::kNone) return false;
-    if (victim == large_pool_) {
-      if (evict_one(*pools_[large_pool_])) continue;
-    } else if (PageId page = steal_page(*pools_[victim]); page != kNoPage) {
-      arena_.return_page(page);
-      arena_.release(kPageSize);
-      continue;
-    }
-    // The oldest class had nothing to give (all in use): try any other.
-    bool freed = false;
-    for (unsigned p = 0; p < pools_.size() && !freed; ++p) {
-      if (p == victim || tail_hints_[p].load(std::memory_order_relaxed) == 0) continue;
-      if (p == large_pool_) {
-        freed = evict_one(*pools_[p]);
-      } else if (PageId page = steal_page(*pools_[p]); page != kNoPage) {
-        arena_.return_page(page);
-        arena_.release(kPageSize);
-        freed = true;
-      }
-    }
-    if (!freed) return false;
+    if (give_back_pages(victim, passed_over < arena_.pages_in_use())) continue;
+    ++passed_over;
   }
   return arena_.try_reserve(bytes);
 }
@@ -205,10 +211,25 @@ bool Engine::evict_one(ChunkPool& pool) {
   return false;
 }
 
-PageId Engine::steal_page(ChunkPool& pool) {
+PageId Engine::steal_page(ChunkPool& pool, bool second_chance) {
   std::lock_guard lock(pool.mutex);
   const PageId page = pool.page_under(pool.hand);
   if (page == kNoPage) return kNoPage;
+  if (second_chance) {
+    // CLOCK at page grain: a page read from since the hand last passed is passed over
+    // once, its reference bits cleared, so pages with hot items go last.
+    bool referenced = false;
+    pool.for_each_chunk(page, [&](Item* item) {
+      if (item->state() == item_bits::kLinked && item->has(item_bits::kReferenced)) {
+        item->clear(item_bits::kReferenced);
+        referenced = true;
+      }
+    });
+    if (referenced) {
+      pool.skip_page(pool.hand);
+      return kNoPage;
+    }
+  }
   bool busy = false;
   pool.for_each_chunk(page, [&](Item* item) {
     std::uint8_t state = item->state();

@@ -159,6 +159,26 @@ TEST_F(MemoryTest, ChangingValueSizesMovesMemoryBetweenClasses) {
   EXPECT_GT(large_items, 1500u);
 }
 
+// Found by the pymemcache suite: a small key read after every store of a large value was
+// evicted, its page taken whole with its reference bits ignored.
+TEST(MemoryLimitTest, KeyReadAfterEveryLargeStoreSurvives) {
+  for (std::size_t mib : {8, 64}) {
+    Clock clock;
+    Cache cache(limited(mib), clock);
+    AllocResult hot = cache.allocate("hot", 0, 0, 1);
+    hot.item.value()[0] = '0';
+    cache.store(StoreMode::kSet, std::move(hot.item));
+    for (std::size_t size : {1000000, 300000, 70000}) {
+      for (int i = 0; i < 400; ++i) {
+        AllocResult a = cache.allocate("big" + std::to_string(i), 0, 0, size);
+        ASSERT_EQ(a.status, AllocStatus::kOk);
+        cache.store(StoreMode::kSet, std::move(a.item));
+        ASSERT_TRUE(cache.read("hot").item) << "-m " << mib << ", " << size << "-byte values, store " << i;
+      }
+    }
+  }
+}
+
 TEST_F(MemoryTest, ItemBeingSentIsNeverEvictedUnderItsReader) {
   set("held", versioned_value("held", 1, 5000));
   ItemRef held = ref("held");
