@@ -83,20 +83,21 @@ ParsedOptions parse_options(int argc, char** argv) {
       return true;
     };
     auto flag = [&](const char* s, const char* l) { return arg == s || arg == l; };
+    auto is = [&](const char* l) { return arg == l; };
     std::string_view v;
     auto unsigned_opt = [&](unsigned& out, unsigned min) {
       return take(v) && parse_number(v, out) && out >= min;
     };
 
     if (flag("-h", "--help")) return {std::nullopt, 0, usage()};
-    if (flag("--tcp", "--tcp")) {
+    if (is("--tcp")) {
       if (!take(v)) return fail("--tcp needs HOST:PORT");
       auto colon = v.rfind(':');
       if (colon == std::string_view::npos || colon == 0 ||
           !parse_number(v.substr(colon + 1), o.tcp_port) || o.tcp_port == 0)
         return fail("--tcp needs HOST:PORT");
       o.tcp_host = std::string(v.substr(0, colon));
-    } else if (flag("--unix", "--unix")) {
+    } else if (is("--unix")) {
       if (!take(v) || v.empty()) return fail("--unix needs a socket path");
       o.unix_path = std::string(v);
     } else if (flag("-c", "--connections")) {
@@ -105,26 +106,26 @@ ParsedOptions parse_options(int argc, char** argv) {
       if (!unsigned_opt(o.threads, 1)) return fail("--threads needs a number >= 1");
     } else if (flag("-P", "--pipeline")) {
       if (!unsigned_opt(o.pipeline, 1)) return fail("--pipeline needs a number >= 1");
-    } else if (flag("--batch", "--batch")) {
+    } else if (is("--batch")) {
       o.batch = true;
     } else if (flag("-k", "--keys")) {
       if (!take(v) || !parse_number(v, o.key_count) || o.key_count == 0 ||
           o.key_count > (std::uint64_t{1} << 32))
         return fail("--keys needs a number in 1..2^32");
-    } else if (flag("--distribution", "--distribution")) {
+    } else if (is("--distribution")) {
       if (!take(v)) return fail("--distribution needs uniform or zipf");
       if (v == "uniform") o.distribution = KeyDistribution::kUniform;
       else if (v == "zipf") o.distribution = KeyDistribution::kZipf;
       else return fail("--distribution needs uniform or zipf");
-    } else if (flag("--zipf-skew", "--zipf-skew")) {
+    } else if (is("--zipf-skew")) {
       if (!take(v) || !parse_double(v, o.zipf_skew) || o.zipf_skew <= 0)
         return fail("--zipf-skew needs a number > 0");
-    } else if (flag("--key-size", "--key-size")) {
+    } else if (is("--key-size")) {
       if (!unsigned_opt(o.key_size, 1) || o.key_size > kMaxKeySize)
         return fail("--key-size needs 1.." + std::to_string(kMaxKeySize));
-    } else if (flag("--value-size", "--value-size")) {
+    } else if (is("--value-size")) {
       if (!unsigned_opt(o.value_size, 0)) return fail("--value-size needs a number");
-    } else if (flag("--ratio", "--ratio")) {
+    } else if (is("--ratio")) {
       auto colon = take(v) ? v.find(':') : std::string_view::npos;
       if (colon == std::string_view::npos || !parse_number(v.substr(0, colon), o.set_ratio) ||
           !parse_number(v.substr(colon + 1), o.get_ratio) || o.set_ratio + o.get_ratio == 0)
@@ -132,9 +133,9 @@ ParsedOptions parse_options(int argc, char** argv) {
     } else if (flag("-m", "--multiget")) {
       if (!unsigned_opt(o.multiget, 1) || o.multiget > kMaxMultiget)
         return fail("--multiget needs 1.." + std::to_string(kMaxMultiget));
-    } else if (flag("--no-prefill", "--no-prefill")) {
+    } else if (is("--no-prefill")) {
       o.prefill = false;
-    } else if (flag("--prefill", "--prefill")) {
+    } else if (is("--prefill")) {
       o.prefill = true;
     } else if (flag("-d", "--duration")) {
       if (!take(v) || !parse_double(v, o.duration_s) || o.duration_s <= 0)
@@ -148,11 +149,11 @@ ParsedOptions parse_options(int argc, char** argv) {
     } else if (flag("-r", "--rate")) {
       if (!take(v) || !parse_double(v, o.rate) || o.rate <= 0)
         return fail("--rate needs requests/s > 0");
-    } else if (flag("--max-outstanding", "--max-outstanding")) {
+    } else if (is("--max-outstanding")) {
       if (!unsigned_opt(o.max_outstanding, 1)) return fail("--max-outstanding needs a number >= 1");
-    } else if (flag("--seed", "--seed")) {
+    } else if (is("--seed")) {
       if (!take(v) || !parse_number(v, o.seed)) return fail("--seed needs a number");
-    } else if (flag("--json", "--json")) {
+    } else if (is("--json")) {
       if (!take(v) || v.empty()) return fail("--json needs a file name");
       o.json_path = std::string(v);
     } else if (flag("-q", "--quiet")) {
