@@ -46,7 +46,7 @@ void SessionCore::store(const Command& command, storage::StoreMode mode, OutputQ
     return;
   }
   storage::AllocOptions alloc;
-  alloc.drop_old_if_too_large = mode == storage::StoreMode::kSet;
+  alloc.drop_old_if_refused = mode == storage::StoreMode::kSet;
   storage::AllocResult allocated =
       cache_.allocate(request.key, request.flags, request.exptime, request.length, alloc);
   if (allocated.status != storage::AllocStatus::kOk) {

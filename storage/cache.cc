@@ -9,7 +9,7 @@ Cache::~Cache() = default;
 
 AllocResult Cache::allocate(std::string_view key, std::uint32_t flags, std::int64_t exptime,
                             std::size_t value_length, const AllocOptions& options) {
-  return engine_->allocate(key, flags, exptime, value_length, options.binary_key, options.drop_old_if_too_large);
+  return engine_->allocate(key, flags, exptime, value_length, options.binary_key, options.drop_old_if_refused);
 }
 StoreResult Cache::store(StoreMode mode, NewItem&& item, const StoreOptions& options) {
   return engine_->store(mode, std::move(item), options);

@@ -38,9 +38,9 @@ enum class AllocStatus : std::uint8_t { kOk, kTooLarge, kOutOfMemory };
 
 struct AllocOptions {
   bool binary_key = false;  // meta `b`: the key came base64-encoded and is shown that way
-  // memcached drops the key's old item when a `set` is refused as too large (so a stale
-  // value does not outlive a failed overwrite); `ms` does it in every mode.
-  bool drop_old_if_too_large = false;
+  // memcached drops the key's old item when a `set` is refused, as too large or for want of
+  // memory, so a stale value does not outlive a failed overwrite; `ms` does it in every mode.
+  bool drop_old_if_refused = false;
 };
 
 struct AllocResult {

@@ -254,7 +254,7 @@ Item* Engine::allocate_item(const ItemSpec& spec) {
 }
 
 AllocResult Engine::allocate(std::string_view key, std::uint32_t flags, std::int64_t exptime,
-                             std::size_t value_length, bool binary_key, bool drop_old_if_too_large) {
+                             std::size_t value_length, bool binary_key, bool drop_old_if_refused) {
   AllocResult result;
   result.status = check_size(key.size(), flags, value_length);
   if (result.status == AllocStatus::kOk) {
@@ -269,14 +269,10 @@ AllocResult Engine::allocate(std::string_view key, std::uint32_t flags, std::int
   Shard& shard = shard_for(hash);
   DeferredRelease released(*this);
   std::lock_guard lock(shard.mutex);
-  if (result.status == AllocStatus::kTooLarge) {
-    ++shard.counters.store_too_large;
-    // memcached drops the old value so a refused overwrite does not leave it readable.
-    if (drop_old_if_too_large) {
-      if (Item* old = shard.index.find(key, hash)) unlink(shard, old, hash, released);
-    }
-  } else {
-    ++shard.counters.store_no_memory;
+  ++(result.status == AllocStatus::kTooLarge ? shard.counters.store_too_large : shard.counters.store_no_memory);
+  // memcached drops the old value so a refused overwrite does not leave it readable.
+  if (drop_old_if_refused) {
+    if (Item* old = shard.index.find(key, hash)) unlink(shard, old, hash, released);
   }
   return result;
 }

@@ -88,7 +88,7 @@ class Engine {
   ItemRef share(Item* item) noexcept { return ItemRef(this, item); }
 
   AllocResult allocate(std::string_view key, std::uint32_t flags, std::int64_t exptime,
-                       std::size_t value_length, bool binary_key, bool drop_old_if_too_large);
+                       std::size_t value_length, bool binary_key, bool drop_old_if_refused);
   StoreResult store(StoreMode mode, NewItem&& item, const StoreOptions& options);
   ReadResult read(std::string_view key, const ReadOptions& options);
   bool touch(std::string_view key, std::int64_t exptime);

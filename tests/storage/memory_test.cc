@@ -121,6 +121,9 @@ TEST(MemoryLimitTest, EvictionOffAnswersOutOfMemoryAndKeepsWhatIsStored) {
   for (int i = 0; i < stored; ++i) ASSERT_TRUE(cache.read(key_of(i)).item) << i;
   EXPECT_EQ(cache.stats().evictions, 0u);
   EXPECT_EQ(cache.stats().store_no_memory, 1u);
+  // A refused overwrite drops the old value, as memcached does for `set`.
+  EXPECT_EQ(cache.allocate(key_of(0), 0, 0, 1000, {.drop_old_if_refused = true}).status, AllocStatus::kOutOfMemory);
+  EXPECT_FALSE(cache.read(key_of(0)).item);
 }
 
 TEST(MemoryLimitTest, EvictionOffStillReusesExpiredItems) {

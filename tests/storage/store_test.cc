@@ -153,7 +153,7 @@ TEST_F(StoreTest, WithoutCasTheBoundIsEightBytesHigher) {
 
 TEST_F(StoreTest, TooLargeSetDropsTheOldValue) {
   set("k", "old");
-  AllocResult a = cache_.allocate("k", 0, 0, 2 * kMiB, {.drop_old_if_too_large = true});
+  AllocResult a = cache_.allocate("k", 0, 0, 2 * kMiB, {.drop_old_if_refused = true});
   EXPECT_EQ(a.status, AllocStatus::kTooLarge);
   EXPECT_FALSE(get("k"));
   EXPECT_EQ(cache_.stats().store_too_large, 1u);
