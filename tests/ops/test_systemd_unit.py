@@ -8,6 +8,7 @@ ProtectSystem=strict, ProtectHome= and PrivateDevices=."""
 
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -76,15 +77,20 @@ def _config_connections():
 
 class TracedDaemon(Launched):
     """memstripe with the unit's ExecStart arguments, paths mapped into a private directory
-    (the binary to this build's, /etc/memstripe.conf to conf/memstripe.conf), on an
-    ephemeral port, under `strace -f`, as nobody when the test runs as root."""
+    (copies of this build's binary and of conf/memstripe.conf), on an ephemeral port, under
+    `strace -f`, as nobody when the test runs as root."""
 
     def __init__(self):
         directory = Launched.private_directory("memstripe-unit-", 0o777)  # nobody writes here
         self.trace = os.path.join(directory, "trace")
         argv = exec_start()
-        argv[0] = memstripe_binary()
-        argv[argv.index("--config") + 1] = os.path.join(SOURCE_DIR, "conf", "memstripe.conf")
+        # Installed copies, as the unit's install steps make them: nobody may not be able to
+        # reach the build tree (a clone under /root, say).
+        argv[0] = os.path.join(directory, "memstripe")
+        shutil.copy(memstripe_binary(), argv[0])
+        os.chmod(argv[0], 0o755)
+        argv[argv.index("--config") + 1] = os.path.join(directory, "memstripe.conf")
+        shutil.copy(os.path.join(SOURCE_DIR, "conf", "memstripe.conf"), os.path.join(directory, "memstripe.conf"))
         socket_path = os.path.join(directory, os.path.basename(argv[argv.index("-s") + 1]))
         argv[argv.index("-s") + 1] = socket_path
         argv += ["-p", "-1"]
