@@ -14,9 +14,9 @@ constexpr std::size_t kKeyToken = 1;
 constexpr std::uint32_t kMinMemlimitMb = 8;
 constexpr std::uint32_t kMaxMemlimitArgument = 1000000000;
 
-bool key_fits(std::string_view key) noexcept { return key.size() <= storage::kMaxKeyLength; }
-
 }  // namespace
+
+bool key_fits(std::string_view key) noexcept { return key.size() <= storage::kMaxKeyLength; }
 
 bool has_noreply(const Tokens& tokens) noexcept { return tokens.last() == reply::kNoreply; }
 

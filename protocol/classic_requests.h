@@ -12,6 +12,9 @@
 namespace memstripe::protocol {
 
 bool has_noreply(const Tokens& tokens) noexcept;
+// memcached's one key check, shared by every command that names a key (meta ones too):
+// at most 250 bytes, any bytes but the separators.
+bool key_fits(std::string_view key) noexcept;
 
 // set/add/replace/append/prepend <key> <flags> <exptime> <bytes> [noreply]
 // cas <key> <flags> <exptime> <bytes> <cas unique> [noreply]

@@ -1,4 +1,4 @@
-// Every fixed reply of the classic text protocol, written once, byte for byte as memcached
+// Every fixed reply of the text protocol (classic and meta), written once, byte for byte as memcached
 // 1.6.18 sends it (the trailing "\r\n" included). Replies with numbers in them are built by
 // response_writer.h from the pieces at the end of this file.
 #pragma once
@@ -58,6 +58,31 @@ inline constexpr std::string_view kWatchDisabled = "CLIENT_ERROR watch commands 
 inline constexpr std::string_view kDetailUsage = "CLIENT_ERROR usage: stats detail on|off|dump\r\n";
 inline constexpr std::string_view kCachedumpDisabled = "CLIENT_ERROR stats cachedump not allowed\r\n";
 inline constexpr std::string_view kIllegalSlabId = "CLIENT_ERROR Illegal slab id\r\n";
+
+// The meta protocol. Replies are built from a two-letter return code, the flags the
+// request asked for, and "\r\n"; mn's and a miss's are fixed.
+inline constexpr std::string_view kMetaNoop = "MN\r\n";
+inline constexpr std::string_view kMetaMissCode = "EN";
+inline constexpr std::string_view kMetaStoredCode = "HD";  // also a hit without a value, a delete
+inline constexpr std::string_view kMetaValueCode = "VA";
+inline constexpr std::string_view kMetaNotStoredCode = "NS";
+inline constexpr std::string_view kMetaExistsCode = "EX";
+inline constexpr std::string_view kMetaNotFoundCode = "NF";
+inline constexpr std::string_view kMetaDebugPrefix = "ME ";
+// Meta errors, each where memcached gives it (meta_parser.h says which command gives which).
+inline constexpr std::string_view kInvalidFlag = "CLIENT_ERROR invalid flag\r\n";
+inline constexpr std::string_view kDuplicateFlag = "CLIENT_ERROR duplicate flag\r\n";
+inline constexpr std::string_view kInvalidOrDuplicateFlag = "CLIENT_ERROR invalid or duplicate flag\r\n";
+inline constexpr std::string_view kBadFlagToken = "CLIENT_ERROR bad token in command line format\r\n";
+inline constexpr std::string_view kErrorDecodingKey = "CLIENT_ERROR error decoding key\r\n";
+inline constexpr std::string_view kOpaqueTooLong = "CLIENT_ERROR opaque token too long\r\n";
+inline constexpr std::string_view kMetaGetFlagsTooLong = "CLIENT_ERROR options flags are too long\r\n";
+inline constexpr std::string_view kMetaFlagsTooLong = "CLIENT_ERROR options flags too long\r\n";
+inline constexpr std::string_view kModeTokenLength = "CLIENT_ERROR incorrect length for M token\r\n";
+inline constexpr std::string_view kInvalidInitialValue = "CLIENT_ERROR invalid numeric initial value\r\n";
+inline constexpr std::string_view kInvalidDeltaValue = "CLIENT_ERROR invalid numeric delta value\r\n";
+inline constexpr std::string_view kInvalidSetMode = "CLIENT_ERROR invalid mode for ms M token\r\n";
+inline constexpr std::string_view kInvalidArithmeticMode = "CLIENT_ERROR invalid mode for ma M token\r\n";
 
 // Pieces of built replies.
 inline constexpr std::string_view kCrlf = "\r\n";
