@@ -69,7 +69,7 @@ void Connection::on_readable(const boost::system::error_code& ec) {
     if (r == ReadResult::kClosed) return;
     if (r == ReadResult::kWouldBlock) break;
     if (!process_input()) return;
-    if (close_after_replies_ || worker_.draining() || out_.pending_bytes() >= kMaxPendingOutput) break;
+    if (close_after_replies_ || worker_.draining() || pending_output() >= kMaxPendingOutput) break;
     if (r != ReadResult::kFilled) break;
   }
   if (!flush()) return;
@@ -93,9 +93,9 @@ Connection::ReadResult Connection::read_once() {
   in_.compact();
   std::span<char> sink = session_.value_sink();
   if (sink.empty() && in_.space() == 0) {
-    std::size_t limit = std::max(kMaxInputBuffer, worker_.cache().config().item_size_max + 64 * 1024);
-    if (!ReadBufferPool::grow(in_, limit)) {
-      SPDLOG_DEBUG("<{} closing: a command longer than {} bytes", fd(), limit);
+    // Only a command line can fill the buffer (values go straight into their items).
+    if (!ReadBufferPool::grow(in_, kMaxInputBuffer)) {
+      SPDLOG_DEBUG("<{} closing: a command line longer than {} bytes", fd(), kMaxInputBuffer);
       close();
       return ReadResult::kClosed;
     }
@@ -112,12 +112,12 @@ Connection::ReadResult Connection::read_once() {
       if (n > 0) {
         std::size_t to_sink = std::min(static_cast<std::size_t>(n), sink.size());
         session_.value_received(to_sink);
-        in_.end += static_cast<std::size_t>(n) - to_sink;
+        in_.end += static_cast<std::uint32_t>(static_cast<std::size_t>(n) - to_sink);
       }
     } else {
       room = in_.space();
       n = ::read(fd(), in_.data.get() + in_.end, room);
-      if (n > 0) in_.end += static_cast<std::size_t>(n);
+      if (n > 0) in_.end += static_cast<std::uint32_t>(n);
     }
     if (n > 0) {
       worker_.commands().bytes_read.add(static_cast<std::uint64_t>(n));
@@ -137,11 +137,16 @@ Connection::ReadResult Connection::read_once() {
   }
 }
 
+protocol::OutputQueue& Connection::output() {
+  if (!out_) out_ = std::make_unique<protocol::OutputQueue>();
+  return *out_;
+}
+
 bool Connection::process_input() {
   set_state(ConnectionState::kParsing);
   while (!in_.empty()) {
-    std::size_t used = session_.process(std::string_view(in_.data.get() + in_.begin, in_.size()), out_);
-    in_.begin += used;
+    std::size_t used = session_.process(std::string_view(in_.data.get() + in_.begin, in_.size()), output());
+    in_.begin += static_cast<std::uint32_t>(used);
     switch (session_.close_requested()) {
       case protocol::Session::Close::kNow:
         close();
@@ -160,7 +165,7 @@ bool Connection::process_input() {
       std::size_t n = std::min(sink.size(), in_.size());
       std::memcpy(sink.data(), in_.data.get() + in_.begin, n);
       session_.value_received(n);
-      in_.begin += n;
+      in_.begin += static_cast<std::uint32_t>(n);
       continue;
     }
     if (used == 0) break;  // the start of a command: wait for the rest
@@ -170,14 +175,14 @@ bool Connection::process_input() {
 }
 
 bool Connection::flush() {
-  while (!out_.empty()) {
+  while (pending_output() > 0) {
     iovec iov[kMaxIovecs];
     msghdr message{};
     message.msg_iov = iov;
-    message.msg_iovlen = out_.gather(iov, kMaxIovecs);
+    message.msg_iovlen = out_->gather(iov, kMaxIovecs);
     ssize_t sent = ::sendmsg(fd(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent > 0) {
-      out_.consume(static_cast<std::size_t>(sent));
+      out_->consume(static_cast<std::size_t>(sent));
       worker_.commands().bytes_written.add(static_cast<std::uint64_t>(sent));
       continue;
     }
@@ -193,12 +198,12 @@ bool Connection::flush() {
 void Connection::after_io() {
   if (closed_) return;
   if (close_after_replies_ || worker_.draining()) {
-    if (out_.empty()) return close();
+    if (pending_output() == 0) return close();
     if (!writing_) wait_writable();
     return;
   }
-  if (!out_.empty() && !writing_) wait_writable();
-  if (out_.pending_bytes() < kMaxPendingOutput && !reading_) wait_readable();
+  if (pending_output() > 0 && !writing_) wait_writable();
+  if (pending_output() < kMaxPendingOutput && !reading_) wait_readable();
   give_back_idle_buffer();
   if (!writing_) {
     set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
@@ -213,7 +218,7 @@ void Connection::give_back_idle_buffer() {
 
 void Connection::drain() {
   if (closed_) return;
-  if (out_.empty()) return close();
+  if (pending_output() == 0) return close();
   // Both waits come back with operation_aborted; after_io() then waits only to write.
   boost::system::error_code ignored;
   socket_.cancel(ignored);
@@ -229,7 +234,7 @@ void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
     close();
     return;
   }
-  if (idle_for >= 1 && out_.empty()) out_.release_memory();
+  if (idle_for >= 1 && out_ && out_->empty()) out_.reset();
 }
 
 void Connection::close() {
@@ -241,7 +246,7 @@ void Connection::close() {
   worker_.registry().remove(*this);
   boost::system::error_code ignored;
   socket_.close(ignored);  // pending waits come back with operation_aborted
-  out_.clear();
+  out_.reset();
   if (in_.held()) {
     in_.begin = in_.end = 0;
     worker_.buffers().give(in_);

@@ -9,8 +9,9 @@
 // speculative read that returns EAGAIN, every time.)
 //
 // Memory: an idle connection holds no read buffer; it takes one from its worker's pool
-// when bytes arrive and gives it back once they are consumed. The reply queue keeps its
-// blocks between requests (no allocation per reply) until a second of idleness.
+// when bytes arrive and gives it back once they are consumed. The reply queue (and its
+// blocks) stays between requests, so a busy connection allocates nothing per reply, and
+// goes after a second of idleness.
 //
 // Backpressure: a client whose replies are not being read stops being read once they
 // pass kMaxPendingOutput, and is read again when they drain.
@@ -19,9 +20,11 @@
 // closed and no wait of its is still pending.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cstddef>
+#include <memory>
 
 #include "protocol/output_queue.h"
 #include "protocol/session.h"
@@ -68,12 +71,18 @@ class Connection final : public ConnectionRecord {
   bool flush();          // false once closed
   void after_io();
   void give_back_idle_buffer();
+  protocol::OutputQueue& output();
+  std::size_t pending_output() const noexcept { return out_ ? out_->pending_bytes() : 0; }
   void delete_if_finished();
 
   Worker& worker_;
-  boost::asio::posix::stream_descriptor socket_;
+  // Bound to io_context's own executor type, not the type-erased default: 48 bytes less
+  // in every connection, and in every pending wait.
+  boost::asio::posix::basic_stream_descriptor<boost::asio::io_context::executor_type> socket_;
   protocol::Session session_;
-  protocol::OutputQueue out_;
+  // Made when there is a reply to queue, dropped after a second of idleness: an idle
+  // connection keeps neither the queue nor its blocks.
+  std::unique_ptr<protocol::OutputQueue> out_;
   InputBuffer in_;
   bool reading_ = false;  // an async_wait for readability is pending
   bool writing_ = false;  // an async_wait for writability is pending

@@ -33,13 +33,13 @@ void ReadBufferPool::give(InputBuffer& buffer) noexcept {
 
 bool ReadBufferPool::grow(InputBuffer& buffer, std::size_t limit) {
   if (buffer.capacity >= limit) return false;
-  std::size_t capacity = std::min(limit, buffer.capacity * 2);
+  std::size_t capacity = std::min(limit, std::size_t{buffer.capacity} * 2);
   auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
   std::memcpy(bigger.get(), buffer.data.get() + buffer.begin, buffer.size());
-  buffer.end = buffer.size();
+  buffer.end = static_cast<std::uint32_t>(buffer.size());
   buffer.begin = 0;
   buffer.data = std::move(bigger);
-  buffer.capacity = capacity;
+  buffer.capacity = static_cast<std::uint32_t>(capacity);
   return true;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -12,9 +13,10 @@ namespace memstripe::server {
 // A connection's input: bytes [begin, end) of data are read and not yet consumed.
 struct InputBuffer {
   std::unique_ptr<char[]> data;
-  std::size_t capacity = 0;
-  std::size_t begin = 0;
-  std::size_t end = 0;
+  // 32 bits: a buffer never grows past a few megabytes more than -I, at most 1 GiB.
+  std::uint32_t capacity = 0;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
 
   bool held() const noexcept { return data != nullptr; }
   std::size_t size() const noexcept { return end - begin; }
