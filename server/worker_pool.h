@@ -58,8 +58,10 @@ class Worker {
   WorkerShared& shared_;
   storage::Cache& cache_;
   const protocol::ProtocolConfig& protocol_;
-  // One thread runs this io_context: the hint lets Asio skip some locking.
-  boost::asio::io_context io_{1};
+  // One thread runs this io_context and touches its sockets, so Asio's per-socket
+  // locking is switched off (a lock and unlock per wait and per event). Posting from
+  // other threads stays safe: the scheduler still locks.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::steady_timer tick_timer_;  // once a second: Connection::tick()
   boost::asio::steady_timer drain_timer_;
