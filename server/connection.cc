@@ -67,7 +67,7 @@ void Connection::on_readable(const boost::system::error_code& ec) {
   for (unsigned i = 0; i < max_reads; ++i) {
     ReadResult r = read_once();
     if (r == ReadResult::kClosed) return;
-    if (r == ReadResult::kWouldBlock) break;
+    if (r == ReadResult::kWouldBlock || r == ReadResult::kEndOfInput) break;
     if (!process_input()) return;
     if (close_after_replies_ || worker_.draining() || pending_output() >= kMaxPendingOutput) break;
     if (r != ReadResult::kFilled) break;
@@ -125,9 +125,16 @@ Connection::ReadResult Connection::read_once() {
       return static_cast<std::size_t>(n) == room ? ReadResult::kFilled : ReadResult::kSome;
     }
     if (n == 0) {
-      SPDLOG_TRACE("<{} connection closed by the client", fd());
-      close();
-      return ReadResult::kClosed;
+      // The client has sent all it will. memcached closes at once and drops replies not
+      // yet sent; memstripe sends them first (a client may half-close after its last
+      // request and still read).
+      SPDLOG_TRACE("<{} end of input from the client", fd());
+      if (pending_output() == 0) {
+        close();
+        return ReadResult::kClosed;
+      }
+      close_after_replies_ = true;
+      return ReadResult::kEndOfInput;
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return ReadResult::kWouldBlock;

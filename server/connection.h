@@ -57,7 +57,7 @@ class Connection final : public ConnectionRecord {
   void close();
 
  private:
-  enum class ReadResult : std::uint8_t { kSome, kFilled, kWouldBlock, kClosed };
+  enum class ReadResult : std::uint8_t { kSome, kFilled, kWouldBlock, kEndOfInput, kClosed };
 
   Connection(Worker& worker, int fd, const ListenerRecord& listener);
   ~Connection();

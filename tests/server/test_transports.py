@@ -3,6 +3,7 @@ requests may arrive pipelined, split at any byte, or as values as large as -I al
 
 import itertools
 import os
+import socket
 import threading
 
 import pytest
@@ -145,3 +146,16 @@ def test_bytes_read_and_written_are_counted(server, transport):
     # first stats reply out.
     assert int(after["bytes_read"]) - int(before["bytes_read"]) >= len("version\r\nstats\r\n")
     assert int(after["bytes_written"]) > int(before["bytes_written"])
+
+
+def test_a_client_that_half_closes_after_its_requests_still_gets_every_reply(server, transport):
+    key = unique("halfclose")
+    value = os.urandom(256 * 1024)
+    with server.connect(transport) as c:
+        assert c.request(set_command(key, value)) == b"STORED\r\n"
+        # 5 MiB of replies: more than the socket buffers hold when the end of input arrives.
+        c.send(f"get {key}\r\n".encode() * 20)
+        c.sock.shutdown(socket.SHUT_WR)
+        for _ in range(20):
+            assert c.read_until(b"END\r\n") == get_reply(key, value)
+        assert c.closed_by_peer()
