@@ -145,7 +145,7 @@ Connection::ReadResult Connection::read_once() {
 }
 
 protocol::OutputQueue& Connection::output() {
-  if (!out_) out_ = std::make_unique<protocol::OutputQueue>();
+  if (!out_) out_ = worker_.output_queues().take();
   return *out_;
 }
 
@@ -211,16 +211,17 @@ void Connection::after_io() {
   }
   if (pending_output() > 0 && !writing_) wait_writable();
   if (pending_output() < kMaxPendingOutput && !reading_) wait_readable();
-  give_back_idle_buffer();
+  give_back_idle_memory();
   if (!writing_) {
     set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
   }
 }
 
-void Connection::give_back_idle_buffer() {
+void Connection::give_back_idle_memory() {
   if (in_.held() && in_.empty() && !session_.mid_command() && session_.value_sink().empty()) {
     worker_.buffers().give(in_);
   }
+  if (out_ && out_->empty()) worker_.output_queues().give(out_);
 }
 
 void Connection::drain() {
@@ -239,9 +240,7 @@ void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
       (s == ConnectionState::kWaiting || s == ConnectionState::kNewCommand)) {
     SPDLOG_DEBUG("<{} closing: idle for {} seconds", fd(), idle_for);
     close();
-    return;
   }
-  if (idle_for >= 1 && out_ && out_->empty()) out_.reset();
 }
 
 void Connection::close() {
@@ -253,7 +252,7 @@ void Connection::close() {
   worker_.registry().remove(*this);
   boost::system::error_code ignored;
   socket_.close(ignored);  // pending waits come back with operation_aborted
-  out_.reset();
+  worker_.output_queues().give(out_);  // clears it: referenced values are let go
   if (in_.held()) {
     in_.begin = in_.end = 0;
     worker_.buffers().give(in_);

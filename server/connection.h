@@ -8,10 +8,9 @@
 // and only a partial write waits for writability. (async_read_some would first try a
 // speculative read that returns EAGAIN, every time.)
 //
-// Memory: an idle connection holds no read buffer; it takes one from its worker's pool
-// when bytes arrive and gives it back once they are consumed. The reply queue (and its
-// blocks) stays between requests, so a busy connection allocates nothing per reply, and
-// goes after a second of idleness.
+// Memory: an idle connection holds no read buffer and no reply queue: it takes them from
+// its worker's pools when bytes arrive and gives them back once they are consumed and
+// sent. The pools keep them warm, so no request allocates either.
 //
 // Backpressure: a client whose replies are not being read stops being read once they
 // pass kMaxPendingOutput, and is read again when they drain.
@@ -49,9 +48,8 @@ class Connection final : public ConnectionRecord {
 
   // The worker is shutting down: read no more, send what is queued, then close.
   void drain();
-  // The worker's once-a-second check: gives back the reply memory of a connection idle
-  // for a second or more, and closes one that waited for a command longer than
-  // `idle_timeout` seconds (0: never).
+  // The worker's once-a-second check: closes a connection that has waited for a command
+  // longer than `idle_timeout` seconds (0: never).
   void tick(storage::RelTime now, unsigned idle_timeout);
   // Closes at once.
   void close();
@@ -70,7 +68,7 @@ class Connection final : public ConnectionRecord {
   bool process_input();  // false once closed
   bool flush();          // false once closed
   void after_io();
-  void give_back_idle_buffer();
+  void give_back_idle_memory();
   protocol::OutputQueue& output();
   std::size_t pending_output() const noexcept { return out_ ? out_->pending_bytes() : 0; }
   void delete_if_finished();
@@ -80,8 +78,7 @@ class Connection final : public ConnectionRecord {
   // in every connection, and in every pending wait.
   boost::asio::posix::basic_stream_descriptor<boost::asio::io_context::executor_type> socket_;
   protocol::Session session_;
-  // Made when there is a reply to queue, dropped after a second of idleness: an idle
-  // connection keeps neither the queue nor its blocks.
+  // From the worker's pool while replies are queued; null when idle.
   std::unique_ptr<protocol::OutputQueue> out_;
   InputBuffer in_;
   bool reading_ = false;  // an async_wait for readability is pending

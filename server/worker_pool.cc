@@ -18,7 +18,7 @@ Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
       work_(boost::asio::make_work_guard(io_)),
       tick_timer_(io_),
       drain_timer_(io_) {
-  schedule_tick();
+  if (state_.options().idle_timeout > 0) schedule_tick();
 }
 
 Worker::~Worker() = default;

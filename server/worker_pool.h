@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "protocol/session.h"
+#include "server/output_queue_pool.h"
 #include "server/read_buffer_pool.h"
 #include "server/server_state.h"
 #include "storage/cache.h"
@@ -40,6 +41,7 @@ class Worker {
   // For this worker's connections, on its thread.
   boost::asio::io_context& io() noexcept { return io_; }
   ReadBufferPool& buffers() noexcept { return buffers_; }
+  OutputQueuePool& output_queues() noexcept { return output_queues_; }
   protocol::CommandStats& commands() noexcept { return shared_.commands; }
   ConnectionRegistry& registry() noexcept { return shared_.connections; }
   storage::Cache& cache() noexcept { return cache_; }
@@ -63,9 +65,10 @@ class Worker {
   // other threads stays safe: the scheduler still locks.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  boost::asio::steady_timer tick_timer_;  // once a second: Connection::tick()
+  boost::asio::steady_timer tick_timer_;  // with -o idle_timeout, once a second: Connection::tick()
   boost::asio::steady_timer drain_timer_;
   ReadBufferPool buffers_;
+  OutputQueuePool output_queues_;
   std::size_t open_connections_ = 0;
   bool draining_ = false;
 };
