@@ -156,9 +156,11 @@ bool Connection::process_input() {
     in_.begin += static_cast<std::uint32_t>(used);
     switch (session_.close_requested()) {
       case protocol::Session::Close::kNow:
+        SPDLOG_DEBUG("<{} closing: {}", fd(), session_.close_reason());
         close();
         return false;
       case protocol::Session::Close::kAfterReplies:
+        SPDLOG_TRACE("<{} closing after the replies: {}", fd(), session_.close_reason());
         close_after_replies_ = true;
         in_.begin = in_.end;  // nothing after `quit` is read
         return true;

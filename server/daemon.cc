@@ -122,6 +122,21 @@ std::string lock_all_memory() {
   return {};
 }
 
+std::string raise_descriptor_limit(std::size_t wanted) {
+  rlimit limit;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return errno_text("memstripe: getrlimit");
+  if (limit.rlim_cur >= wanted) return {};
+  rlim_t target = wanted;
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < target) target = limit.rlim_max;
+  limit.rlim_cur = target;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) return errno_text("memstripe: setrlimit");
+  if (target < wanted) {
+    return "the descriptor limit (" + std::to_string(target) + ") is below what -c needs (" + std::to_string(wanted) +
+           "): clients beyond it wait in the listen backlog";
+  }
+  return {};
+}
+
 void raise_core_limit() {
   rlimit limit;
   if (::getrlimit(RLIMIT_CORE, &limit) == 0) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ std::string find_user(const std::string& name, UserIdentity& user);
 std::string drop_privileges(const UserIdentity& user, const std::vector<std::string>& paths);
 
 std::string lock_all_memory();
+// Raises the soft descriptor limit to `wanted` (memcached raises it to fit -c); returns a
+// warning when the hard limit is lower, or "".
+std::string raise_descriptor_limit(std::size_t wanted);
 void raise_core_limit();
 
 // `path` made absolute against the current directory (a daemon changes to /).

@@ -43,6 +43,11 @@ int serve(ms::ServerOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   ms::hold_signals();
   if (options.enable_coredumps) ms::raise_core_limit();
+  // Every client, plus the listeners, each worker's epoll, eventfd and timer, and the log.
+  if (std::string warning = ms::raise_descriptor_limit(options.max_connections + 32 + 4 * options.threads);
+      !warning.empty()) {
+    spdlog::warn("{}", warning);
+  }
 
   const bool root = ms::running_as_root();
   if (root && options.user.empty()) {
