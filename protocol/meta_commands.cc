@@ -21,8 +21,8 @@ namespace {
 using storage::RelTime;
 
 // The longest reply line (value excluded): the code and a value length, then at most
-// MetaFlags::kMaxFlags flags, the longest of which is a base64 key (" k" + 252 + " b"),
-// an opaque (" " + 32) or a number (" c" + 20), and " Z X W".
+// MetaFlags::kMaxFlags flags: one key (" k", at most the base64 of 250 bytes, " b"), one
+// opaque (" " + 32), numbers (" c" + 20 digits), and " Z X W".
 constexpr std::size_t kMaxReplyLine = 2 + 1 + kMaxDecimalDigits + (2 + base64_encoded_size(storage::kMaxKeyLength) + 2) +
                                       (1 + kMaxOpaqueLength) + MetaFlags::kMaxFlags * (2 + kMaxDecimalDigits) + 6 +
                                       reply::kCrlf.size();
@@ -33,11 +33,12 @@ constexpr std::size_t kMaxDebugFields = 6 * (6 + kMaxDecimalDigits);
 // (memcached compares md's C even when it is 0; the cache treats 0 as "no compare").
 constexpr std::uint64_t kNoItemHasThisCas = std::numeric_limits<std::uint64_t>::max();
 
-// One reply line written in place into the output queue: the code, the flags, "\r\n",
-// and a value copied behind it when it is short (a long one is referenced after commit()).
+// One reply line written in place into the output queue: the code, the flags, "\r\n", and
+// room for `copied_value_bytes` more (a short value and its "\r\n" written behind the line;
+// a long one is referenced after commit()).
 class ReplyLine {
  public:
-  ReplyLine(OutputQueue& out, std::size_t copied_value_bytes = 0)
+  explicit ReplyLine(OutputQueue& out, std::size_t copied_value_bytes = 0)
       : out_(out), start_(out.reserve(kMaxReplyLine + copied_value_bytes)), p_(start_) {}
   ReplyLine(const ReplyLine&) = delete;
   ReplyLine& operator=(const ReplyLine&) = delete;
