@@ -101,7 +101,8 @@ void SessionCore::arithmetic(const Command& command, bool increment, OutputQueue
       if (!noreply_) write_number_line(out, result.value);
       return;
     case storage::ArithStatus::kNonNumeric: reply(out, reply::kNonNumericValue); return;
-    case storage::ArithStatus::kOutOfMemory: reply(out, reply::kOutOfMemory); return;
+    case storage::ArithStatus::kOutOfMemory:
+    case storage::ArithStatus::kOutOfMemoryCreating: reply(out, reply::kOutOfMemory); return;
     case storage::ArithStatus::kNotFound:
     case storage::ArithStatus::kExists: reply(out, reply::kNotFound); return;
   }

@@ -31,7 +31,6 @@ constexpr std::size_t kMaxDebugFields = 6 * (6 + kMaxDecimalDigits);
 
 // A CAS unique no item has: what `md C0` compares with, so that it never matches an item
 // (memcached compares md's C even when it is 0; the cache treats 0 as "no compare").
-constexpr std::uint64_t kNoItemHasThisCas = std::numeric_limits<std::uint64_t>::max();
 
 // One reply line written in place into the output queue: the code, the flags, "\r\n", and
 // room for `copied_value_bytes` more (a short value and its "\r\n" written behind the line;
@@ -169,6 +168,7 @@ void MetaCommands::get(const Command& command, OutputQueue& out) {
   options.recache_threshold = f.recache_ttl;
   options.recache_sees_touch = f.before('T', 'R');
   options.bump = !f.has('u');
+  options.meta = true;
   const storage::ReadResult found = cache.read(request.key(), options);
 
   CommandStats& stats = core_.stats();
@@ -326,10 +326,7 @@ void MetaCommands::remove(const Command& command, OutputQueue& out) {
   }
   const MetaFlags& f = request.flags;
   storage::RemoveOptions options;
-  if (f.has('C')) {
-    const bool cas_off = !core_.cache().config().use_cas;  // every item's CAS is 0 then
-    options.compare_cas = f.compare_cas != 0 || cas_off ? f.compare_cas : kNoItemHasThisCas;
-  }
+  if (f.has('C')) options.compare_cas = f.compare_cas;  // md compares even C0, unlike ma
   options.invalidate = f.has('I');
   options.set_exptime = f.has('T');
   options.exptime = f.ttl;
@@ -371,16 +368,15 @@ void MetaCommands::arithmetic(const Command& command, OutputQueue& out) {
   options.vivify_exptime = reached('N') ? f.vivify_ttl : 0;  // a new item starts with no TTL
   options.touch = reached('T');
   options.touch_exptime = f.ttl;
+  // On a new item, N met after T has the last word on the TTL.
+  options.touch_after_vivify = !(reached('N') && f.before('T', 'N'));
   const storage::ArithResult result = cache.arithmetic(request.key(), options);
   const bool created = result.status == storage::ArithStatus::kOk && result.created;
-  if (created && options.touch && reached('N') && f.before('T', 'N')) {
-    // On a new item N, met after T, has the last word; the cache lets T win.
-    cache.touch(request.key(), f.vivify_ttl);
-  }
 
   switch (result.status) {
     case storage::ArithStatus::kNonNumeric: out.append(reply::kNonNumericValue); return;
     case storage::ArithStatus::kOutOfMemory: out.append(reply::kOutOfMemory); return;
+    case storage::ArithStatus::kOutOfMemoryCreating: out.append(reply::kOutOfMemoryCreating); return;
     case storage::ArithStatus::kNotFound:
     case storage::ArithStatus::kExists:
       if (long_opaque) {
@@ -446,9 +442,7 @@ void MetaCommands::debug(const Command& command, OutputQueue& out) {
     return;
   }
   storage::Cache& cache = core_.cache();
-  storage::ReadOptions peek;
-  peek.bump = false;
-  const storage::ReadResult found = cache.read(request.key(), peek);
+  const storage::ItemDescription found = cache.describe(request.key());
   core_.stats().cmd_meta.add();
   if (!found.item) {
     out.append(reply::kMetaMissCode);
@@ -456,23 +450,11 @@ void MetaCommands::debug(const Command& command, OutputQueue& out) {
     return;
   }
   const storage::ItemRef& item = found.item;
-  // cls and size as `lru_crawler metadump` shows them: memstripe's size class, numbered
-  // from 1 as memcached numbers slab classes, and the item's size. A value too large for
-  // any class keeps only its header in the class that holds large items' headers.
   const std::string_view key = item.key();
-  const std::size_t size = storage::Item::kHeaderSize + item.get()->flags_size() + key.size() + item.value().size();
-  unsigned fitting_class = 0;
-  unsigned large_class = 0;
-  bool fits = false;
-  for (const storage::SizeClassStats& c : cache.size_class_stats()) {  // the classes in use, smallest first
-    if (c.large_headers) {
-      large_class = c.id;
-    } else if (!fits && c.chunk_size >= size) {
-      fitting_class = c.id;
-      fits = true;
-    }
-  }
-  const unsigned class_id = (fits ? fitting_class : large_class) + 1;
+  // cls and size as `lru_crawler metadump` shows them: memstripe's size class, numbered
+  // from 1 as memcached numbers slab classes, and the item's size.
+  const unsigned class_id = found.info.size_class + 1;
+  const std::size_t size = found.info.total_size;
 
   ReplyLine line(out, kMaxDebugFields);
   line.text(reply::kMetaDebugPrefix);
@@ -489,7 +471,7 @@ void MetaCommands::debug(const Command& command, OutputQueue& out) {
   line.number(found.seconds_since_access);
   line.text(" cas=");
   line.number(item.cas());
-  line.text(found.fetched_before ? " fetch=yes cls=" : " fetch=no cls=");
+  line.text(found.info.fetched ? " fetch=yes cls=" : " fetch=no cls=");
   line.number(class_id);
   line.text(" size=");
   line.number(size);

@@ -33,6 +33,7 @@ inline constexpr std::string_view kInvalidExptime = "CLIENT_ERROR invalid exptim
 inline constexpr std::string_view kTooLarge = "SERVER_ERROR object too large for cache\r\n";
 inline constexpr std::string_view kOutOfMemoryStoring = "SERVER_ERROR out of memory storing object\r\n";
 inline constexpr std::string_view kOutOfMemory = "SERVER_ERROR out of memory\r\n";
+inline constexpr std::string_view kOutOfMemoryCreating = "SERVER_ERROR Out of memory allocating new item\r\n";
 
 // Administration.
 inline constexpr std::string_view kFlushDisabled = "CLIENT_ERROR flush_all not allowed\r\n";

@@ -15,6 +15,7 @@ StoreResult Cache::store(StoreMode mode, NewItem&& item, const StoreOptions& opt
   return engine_->store(mode, std::move(item), options);
 }
 ReadResult Cache::read(std::string_view key, const ReadOptions& options) { return engine_->read(key, options); }
+ItemDescription Cache::describe(std::string_view key) { return engine_->describe(key); }
 bool Cache::touch(std::string_view key, std::int64_t exptime) { return engine_->touch(key, exptime); }
 RemoveStatus Cache::remove(std::string_view key, const RemoveOptions& options) {
   return engine_->remove(key, options);

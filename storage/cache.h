@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -72,6 +73,9 @@ struct ReadOptions {
   std::int64_t recache_threshold = 0;
   bool recache_sees_touch = true;  // `T` came before `R` in the request (memcached's order)
   bool bump = true;  // record the access (LRU, last access, fetched); meta reads may not
+  // An mg: only it claims win tokens (stale items, `R`); with `T` its miss still counts as
+  // a get miss, as memcached counts it.
+  bool meta = false;
 };
 
 struct ReadResult {
@@ -91,13 +95,20 @@ struct ReadResult {
 enum class RemoveStatus : std::uint8_t { kDeleted, kNotFound, kExists };
 
 struct RemoveOptions {
-  std::uint64_t compare_cas = 0;
+  std::optional<std::uint64_t> compare_cas = std::nullopt;  // md `C`: even C0 compares (and never matches)
   bool invalidate = false;  // meta `I`: mark stale instead of removing
   bool set_exptime = false;  // meta `T` with `I`
   std::int64_t exptime = 0;
 };
 
-enum class ArithStatus : std::uint8_t { kOk, kNotFound, kNonNumeric, kExists, kOutOfMemory };
+enum class ArithStatus : std::uint8_t {
+  kOk,
+  kNotFound,
+  kNonNumeric,
+  kExists,
+  kOutOfMemory,          // no memory for the new number
+  kOutOfMemoryCreating,  // no memory for the item `N` would create
+};
 
 struct ArithOptions {
   bool increment = true;
@@ -108,6 +119,9 @@ struct ArithOptions {
   std::int64_t vivify_exptime = 0;
   bool touch = false;  // meta `T`
   std::int64_t touch_exptime = 0;
+  // When a new item gets both: memcached applies `N` and `T` in request order, the later
+  // one setting the TTL. True when `T` came after `N` (or alone).
+  bool touch_after_vivify = true;
 };
 
 struct ArithResult {
@@ -185,6 +199,13 @@ struct ItemInfo {
   unsigned size_class;
 };
 
+// An item looked at without touching it: no access recorded, no counter moved (meta `me`).
+struct ItemDescription {
+  ItemRef item;   // empty when the key is absent
+  ItemInfo info;  // its key views `item`
+  std::uint32_t seconds_since_access = 0;
+};
+
 class Engine;
 
 class Cache {
@@ -201,6 +222,7 @@ class Cache {
   StoreResult store(StoreMode mode, NewItem&& item, const StoreOptions& options = {});
 
   ReadResult read(std::string_view key, const ReadOptions& options = {});
+  ItemDescription describe(std::string_view key);
   bool touch(std::string_view key, std::int64_t exptime);
   RemoveStatus remove(std::string_view key, const RemoveOptions& options = {});
   ArithResult arithmetic(std::string_view key, const ArithOptions& options);

@@ -432,8 +432,9 @@ ReadResult Engine::read(std::string_view key, const ReadOptions& options) {
       result.created = true;
       result.win = true;
       result.exptime_before = item->exptime.load(std::memory_order_relaxed);
+      if (options.bump) bump(item, now);
     } else if (item == nullptr) {
-      ++(options.touch ? shard.counters.touch_misses : shard.counters.get_misses);
+      ++(options.touch && !options.meta ? shard.counters.touch_misses : shard.counters.get_misses);
       return result;
     } else {
       result.fetched_before = item->has(item_bits::kFetched);
@@ -441,18 +442,22 @@ ReadResult Engine::read(std::string_view key, const ReadOptions& options) {
       result.seconds_since_access = now >= atime ? now - atime : 0;
       result.exptime_before = item->exptime.load(std::memory_order_relaxed);
       if (options.touch) item->exptime.store(clock_.expiry_from(options.touch_exptime), std::memory_order_relaxed);
-      const bool token_sent = item->has(item_bits::kTokenSent);
-      if (options.recache && !token_sent) {
-        RelTime exptime = options.recache_sees_touch ? item->exptime.load(std::memory_order_relaxed)
-                                                     : result.exptime_before;
-        if (exptime != 0 && exptime < clock_.expiry_from(options.recache_threshold)) result.win = true;
+      if (options.meta) {
+        // Serve-stale-while-revalidate: the first mg to find the item stale (or, with R,
+        // close to expiry) wins the token to recompute it; the others see it taken.
+        const bool token_sent = item->has(item_bits::kTokenSent);
+        if (options.recache && !token_sent) {
+          RelTime exptime = options.recache_sees_touch ? item->exptime.load(std::memory_order_relaxed)
+                                                       : result.exptime_before;
+          if (exptime != 0 && exptime < clock_.expiry_from(options.recache_threshold)) result.win = true;
+        }
+        result.token_already_sent = token_sent;
+        if (item->has(item_bits::kStale)) {
+          result.stale = true;
+          if (!token_sent) result.win = true;
+        }
+        if (result.win) item->set(item_bits::kTokenSent);
       }
-      result.token_already_sent = token_sent;
-      if (item->has(item_bits::kStale)) {
-        result.stale = true;
-        if (!token_sent) result.win = true;
-      }
-      if (result.win) item->set(item_bits::kTokenSent);
       if (options.bump) bump(item, now);
     }
     ++(options.touch ? shard.counters.touch_hits : shard.counters.get_hits);
@@ -466,6 +471,22 @@ ReadResult Engine::read(std::string_view key, const ReadOptions& options) {
   }
   if (grow) grow_index(shard);
   return result;
+}
+
+ItemDescription Engine::describe(std::string_view key) {
+  const std::uint64_t hash = hash_key(key);
+  Shard& shard = shard_for(hash);
+  ItemDescription d{};
+  DeferredRelease released(*this);
+  std::lock_guard lock(shard.mutex);
+  Item* item = find_live(shard, key, hash, released, false);
+  if (item == nullptr) return d;
+  item->refcount.fetch_add(1, std::memory_order_relaxed);
+  d.item = share(item);
+  d.info = info_of(item);
+  const RelTime now = clock_.now();
+  d.seconds_since_access = now >= d.info.last_access ? now - d.info.last_access : 0;
+  return d;
 }
 
 bool Engine::touch(std::string_view key, std::int64_t exptime) {
@@ -490,7 +511,7 @@ RemoveStatus Engine::remove(std::string_view key, const RemoveOptions& options) 
   DeferredRelease released(*this);
   std::lock_guard lock(shard.mutex);
   Item* item = find_live(shard, key, hash, released, false);
-  if (item == nullptr || (options.compare_cas != 0 && options.compare_cas != item->cas)) {
+  if (item == nullptr || (options.compare_cas && *options.compare_cas != item->cas)) {
     ++shard.counters.delete_misses;
     return item == nullptr ? RemoveStatus::kNotFound : RemoveStatus::kExists;
   }
@@ -588,7 +609,7 @@ ArithResult Engine::arithmetic(std::string_view key, const ArithOptions& options
     }
     Item* fresh = allocate_item({key, flags, exptime, length, binary_key});
     if (fresh == nullptr) {
-      result.status = ArithStatus::kOutOfMemory;
+      result.status = vivifying ? ArithStatus::kOutOfMemoryCreating : ArithStatus::kOutOfMemory;
       return result;
     }
     NewItem fresh_ref = adopt(fresh);
@@ -608,7 +629,10 @@ ArithResult Engine::arithmetic(std::string_view key, const ArithOptions& options
         ++(options.increment ? shard.counters.incr_hits : shard.counters.decr_hits);
       }
       result.exptime_before = fresh->exptime.load(std::memory_order_relaxed);
-      if (options.touch) fresh->exptime.store(clock_.expiry_from(options.touch_exptime), std::memory_order_relaxed);
+      // On a new item the later of N and T sets the TTL; on a replaced one, T does.
+      if (options.touch && (!vivifying || options.touch_after_vivify)) {
+        fresh->exptime.store(clock_.expiry_from(options.touch_exptime), std::memory_order_relaxed);
+      }
       result.item = std::move(fresh_ref);
       result.status = ArithStatus::kOk;
     }
@@ -724,6 +748,18 @@ void Engine::reset_stats() {
   }
 }
 
+ItemInfo Engine::info_of(const Item* item) const noexcept {
+  return ItemInfo{item->key(),
+                  item->value().size(),
+                  item_bytes(item),
+                  item->exptime.load(std::memory_order_relaxed),
+                  item->atime.load(std::memory_order_relaxed),
+                  item->cas,
+                  item->has(item_bits::kFetched),
+                  item->has(item_bits::kKeyBinary),
+                  arena_.info(arena_.page_of(item)).size_class};
+}
+
 void Engine::for_each_item(const std::function<bool(const ItemInfo&)>& visit) const {
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
@@ -731,16 +767,7 @@ void Engine::for_each_item(const std::function<bool(const ItemInfo&)>& visit) co
     const RelTime now = clock_.now();
     shard->index.for_each([&](const Item* item) {
       if (is_dead(*shard, item, now)) return true;
-      ItemInfo info{item->key(),
-                    item->value().size(),
-                    item_bytes(item),
-                    item->exptime.load(std::memory_order_relaxed),
-                    item->atime.load(std::memory_order_relaxed),
-                    item->cas,
-                    item->has(item_bits::kFetched),
-                    item->has(item_bits::kKeyBinary),
-                    arena_.info(arena_.page_of(item)).size_class};
-      go_on = visit(info);
+      go_on = visit(info_of(item));
       return go_on;
     });
     if (!go_on) return;

@@ -91,6 +91,7 @@ class Engine {
                        std::size_t value_length, bool binary_key, bool drop_old_if_refused);
   StoreResult store(StoreMode mode, NewItem&& item, const StoreOptions& options);
   ReadResult read(std::string_view key, const ReadOptions& options);
+  ItemDescription describe(std::string_view key);
   bool touch(std::string_view key, std::int64_t exptime);
   RemoveStatus remove(std::string_view key, const RemoveOptions& options);
   ArithResult arithmetic(std::string_view key, const ArithOptions& options);
@@ -135,6 +136,7 @@ class Engine {
   // Pays for and installs a bigger index, outside the shard lock (paying may evict).
   void grow_index(Shard& shard);
   static std::size_t item_bytes(const Item* item) noexcept;
+  ItemInfo info_of(const Item* item) const noexcept;
   std::size_t memcached_item_size(std::size_t key_length, std::uint32_t flags,
                                   std::size_t value_length) const noexcept;
 
