@@ -118,7 +118,12 @@ std::string drop_privileges(const UserIdentity& user, const std::vector<std::str
 }
 
 std::string lock_all_memory() {
-  if (::mlockall(MCL_CURRENT | MCL_FUTURE) != 0) return errno_text("warning: -k invalid, mlockall() failed");
+  // MCL_ONFAULT: pages are locked as they are first touched. Without it every future
+  // mapping is filled at once, and the cache reserves address space for its largest
+  // possible limit up front (16 GiB, untouched): locking that would take all the memory.
+  if (::mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0) {
+    return errno_text("warning: -k invalid, mlockall() failed");
+  }
   return {};
 }
 
