@@ -159,3 +159,32 @@ def test_a_client_that_half_closes_after_its_requests_still_gets_every_reply(ser
         for _ in range(20):
             assert c.read_until(b"END\r\n") == get_reply(key, value)
         assert c.closed_by_peer()
+
+
+def test_a_get_line_far_longer_than_the_read_buffer_is_answered(client):
+    key = unique("longline")
+    assert client.request(set_command(key, "found")) == b"STORED\r\n"
+    # 20,000 keys: a 300 KB command line, many times the 16 KiB read buffer.
+    misses = [f"miss-{i:06d}" for i in range(20000)]
+    client.send(("get " + " ".join(misses[:10000] + [key] + misses[10000:]) + "\r\n").encode())
+    assert client.read_until(b"END\r\n") == get_reply(key, "found")
+
+
+def test_a_runaway_line_closes_only_its_own_connection(server, transport):
+    with server.connect(transport) as bystander, server.connect(transport) as runaway:
+        runaway.send(b"x" * 4096)  # no newline, and not a get: memcached drops the client
+        assert runaway.closed_by_peer()
+        assert bystander.request("version\r\n").startswith(b"VERSION ")
+
+
+def test_an_endless_get_line_closes_its_connection_and_nothing_else(server, transport):
+    # get lines may run past memcached's 2048-byte line limit, but not without end: the
+    # session stops at 1 MiB, the server's buffer at 8 MiB.
+    with server.connect(transport) as c:
+        try:
+            c.send(b"get " + b"k " * (5 * 1024 * 1024))  # 10 MiB of keys, no end of line
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed while we were still sending: what this test expects
+        assert c.closed_by_peer()
+    with server.connect(transport) as c:
+        assert c.request("version\r\n").startswith(b"VERSION ")
