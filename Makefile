@@ -41,6 +41,21 @@ tsan: deps
 	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -L 'concurrency|server' -LE 'timing|clients' $(CTEST_ARGS)
 
+# libFuzzer (clang, ASan+UBSan) over the text parser, the meta parser and a whole
+# connection, one target after the other on one core (tests/fuzz/run.sh). `make fuzz` runs
+# each for FUZZ_SECONDS and keeps its corpus in build-fuzz/; fuzz-smoke is CI's short run.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer
+
+fuzz: deps
+	$(call cmake_build,build-fuzz,-DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_COMPILER=clang++,$(FUZZ_BUILD_TARGETS))
+	@tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: deps
+	$(call cmake_build,build-fuzz,-DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_COMPILER=clang++,$(FUZZ_BUILD_TARGETS))
+	@tests/fuzz/run.sh build-fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
 # Google Benchmark microbenchmarks of the parser and the storage engine.
 bench: build
 	@for b in $(BUILD)/microbench/*_bench; do "$$b" $(BENCH_ARGS) || exit 1; done

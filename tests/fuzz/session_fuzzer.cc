@@ -1,0 +1,63 @@
+// Fuzz target: a whole client connection. The input is what a client sends; it goes
+// through protocol::Session over a real, small storage::Cache three times: whole, split at
+// random points, and split with data blocks read straight into their items (the server's
+// readv path). Every run must give well-formed, complete replies and keep the cache in its
+// memory limit (session_driver.h), and the three must answer byte for byte alike: the
+// session is incremental, so where the bytes were split must not matter.
+//
+// One exception is memcached's own: a command line longer than 2048 bytes is refused only
+// when it arrives without its newline, so a run that saw such a line in part may close
+// where another, which saw it whole, answered it. What the closing run sent must then be
+// the start of what the other sent.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string_view>
+
+#include "fuzz_check.h"
+#include "session_driver.h"
+
+namespace {
+
+using memstripe::fuzz::SessionRun;
+
+bool closed_for_a_long_line(const SessionRun& run) {
+  return run.close_reason == "more than 2048 bytes without a newline" ||
+         run.close_reason == "multi-get line longer than 1 MiB";
+}
+
+void expect_same_replies(const SessionRun& whole, const SessionRun& split, const char* how) {
+  if (whole.digest == split.digest && whole.reply_bytes == split.reply_bytes && whole.close == split.close) return;
+  const SessionRun* shorter = &whole;
+  const SessionRun* longer = &split;
+  if (closed_for_a_long_line(split) && !closed_for_a_long_line(whole)) std::swap(shorter, longer);
+  if (closed_for_a_long_line(*shorter) && shorter->kept_all && longer->kept_all &&
+      longer->kept.compare(0, shorter->kept.size(), shorter->kept) == 0) {
+    return;
+  }
+  std::size_t at = 0;
+  while (at < whole.kept.size() && at < split.kept.size() && whole.kept[at] == split.kept[at]) ++at;
+  std::fprintf(stderr, "replies differ %s: whole %zu bytes (close '%s'), split %zu bytes (close '%s'), first "
+               "difference at byte %zu\n  whole: %.200s\n  split: %.200s\n",
+               how, whole.reply_bytes, whole.close_reason.c_str(), split.reply_bytes, split.close_reason.c_str(), at,
+               whole.kept.c_str() + std::min(at, whole.kept.size()), split.kept.c_str() + std::min(at, split.kept.size()));
+  FUZZ_CHECK(false, "the session's replies depend on where its input was split");
+}
+
+std::uint64_t fnv1a(std::string_view bytes) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace memstripe::fuzz;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::uint64_t seed = fnv1a(input);
+  const SessionRun whole = run_session(input, ChunkPlan{});
+  expect_same_replies(whole, run_session(input, random_plan(size, seed, false)), "split");
+  expect_same_replies(whole, run_session(input, random_plan(size, seed ^ 0x5bd1e995u, true)), "split, values sunk");
+  return 0;
+}
