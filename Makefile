@@ -65,5 +65,12 @@ bench: build
 compare: build
 	@bench/compare --no-build --build-dir $(BUILD) $(COMPARE_ARGS)
 
+# memstripe-soak against memstripe and, for comparison, memcached at the same -m (16):
+# many connections over both transports, values of 0 B to 1 MiB that check themselves;
+# prints reads checked, corrupt reads, protocol errors and both servers' RSS.
+SOAK_SECONDS ?= 180
+soak: build
+	@bench/soak/run_soak.py --build-dir $(BUILD) --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
+
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
