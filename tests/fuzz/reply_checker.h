@@ -3,8 +3,9 @@
 // `lru_crawler metadump` in a bare "\n", as memcached writes them), every line is one
 // memcached can send, VALUE and VA blocks hold exactly the bytes they announce followed
 // by "\r\n", a get's VALUEs and a listing's STAT/ITEM lines end with END, meta flags are
-// well-formed. It also keeps a digest of the replies for comparing two runs: values that
-// depend on the machine rather than the input (rusage) are left out of it.
+// well-formed. It also keeps a digest of the replies for comparing two runs: the values of
+// STAT lines, which depend on the machine and on timing rather than the input, are left
+// out of it.
 #pragma once
 
 #include <cstddef>

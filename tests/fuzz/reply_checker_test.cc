@@ -79,11 +79,11 @@ TEST(ReplyChecker, IsNotAtAReplyBoundaryInsideAReply) {
   EXPECT_TRUE(c.at_reply_boundary());
 }
 
-TEST(ReplyChecker, DigestLeavesOutResourceUsageOnly) {
+TEST(ReplyChecker, DigestLeavesOutStatValuesOnly) {
   ReplyChecker a, b, c;
-  ASSERT_TRUE(a.feed("STAT rusage_user 0.001\r\nSTAT pid 1\r\nEND\r\n"));
-  ASSERT_TRUE(b.feed("STAT rusage_user 0.250\r\nSTAT pid 1\r\nEND\r\n"));
-  ASSERT_TRUE(c.feed("STAT rusage_user 0.001\r\nSTAT pid 2\r\nEND\r\n"));
+  ASSERT_TRUE(a.feed("STAT rusage_user 0.001\r\nSTAT 1:used_chunks 3\r\nEND\r\nVALUE k 0 1\r\na\r\nEND\r\n"));
+  ASSERT_TRUE(b.feed("STAT rusage_user 0.250\r\nSTAT 1:used_chunks 2\r\nEND\r\nVALUE k 0 1\r\na\r\nEND\r\n"));
+  ASSERT_TRUE(c.feed("STAT rusage_user 0.001\r\nSTAT 1:used_chunks 3\r\nEND\r\nVALUE k 0 1\r\nb\r\nEND\r\n"));
   EXPECT_EQ(a.digest(), b.digest());
   EXPECT_NE(a.digest(), c.digest());
 }
