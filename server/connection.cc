@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/error.hpp>
 #include <cerrno>
 #include <cstring>
 #include <spdlog/spdlog.h>
@@ -16,10 +15,9 @@ namespace memstripe::server {
 
 void Connection::open(Worker& worker, int fd, const ListenerRecord& listener) {
   auto* connection = new Connection(worker, fd, listener);
-  boost::system::error_code ec;
-  connection->socket_.assign(fd, ec);
-  if (ec) {
-    spdlog::warn("<{} cannot serve a new connection: {}", fd, ec.message());
+  connection->reading_ = true;
+  if (!worker.poller().add(fd, *connection, true, false)) {
+    spdlog::warn("<{} cannot serve a new connection: {}", fd, std::strerror(errno));
     ::close(fd);
     connection->closed_ = true;
     worker.on_connection_closed();
@@ -28,39 +26,45 @@ void Connection::open(Worker& worker, int fd, const ListenerRecord& listener) {
   }
   worker.registry().add(*connection);
   SPDLOG_TRACE("<{} new client connection on {}", fd, listener.address);
-  connection->wait_readable();
 }
 
 Connection::Connection(Worker& worker, int fd, const ListenerRecord& listener)
     : ConnectionRecord(fd, listener, worker.cache().clock().now()),
       worker_(worker),
-      socket_(worker.io()),
       session_(worker.cache(), worker.state(), worker.commands(), worker.protocol()) {}
 
 Connection::~Connection() = default;
 
-void Connection::wait_readable() {
-  reading_ = true;
-  socket_.async_wait(boost::asio::posix::descriptor_base::wait_read,
-                     [this](const boost::system::error_code& ec) { on_readable(ec); });
-}
-
-void Connection::wait_writable() {
-  writing_ = true;
-  set_state(ConnectionState::kWriting);
-  socket_.async_wait(boost::asio::posix::descriptor_base::wait_write,
-                     [this](const boost::system::error_code& ec) { on_writable(ec); });
-}
-
-void Connection::on_readable(const boost::system::error_code& ec) {
-  reading_ = false;
-  if (closed_) return delete_if_finished();
-  if (ec) {
-    // operation_aborted: drain() cancelled the wait; anything else ends the connection.
-    if (ec == boost::asio::error::operation_aborted) return after_io();
-    SPDLOG_DEBUG("<{} wait failed: {}", fd(), ec.message());
+void Connection::update_interest() {
+  const bool read = !close_after_replies_ && !worker_.draining() && pending_output() < kMaxPendingOutput;
+  const bool write = pending_output() > 0;
+  if (write) set_state(ConnectionState::kWriting);
+  if (read == reading_ && write == writing_) return;
+  if (!worker_.poller().change(fd(), *this, read, write)) {
+    SPDLOG_DEBUG("<{} cannot wait on the socket: {}", fd(), std::strerror(errno));
     return close();
   }
+  reading_ = read;
+  writing_ = write;
+}
+
+void Connection::on_events(std::uint32_t events) {
+  in_handler_ = true;
+  if ((events & EPOLLOUT) && !closed_) {
+    if (flush()) after_io();
+  }
+  if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !closed_) {
+    if (reading_) {
+      on_readable();  // a hang-up or an error surfaces as a read of 0 bytes or a failure
+    } else if (events & (EPOLLHUP | EPOLLERR)) {
+      close();  // not reading (backpressure, draining): the peer is gone
+    }
+  }
+  in_handler_ = false;
+  delete_if_finished();
+}
+
+void Connection::on_readable() {
   // While a read fills all the room it was given there is probably more: read again, up
   // to -R times, then let the other connections have their turn.
   const unsigned max_reads = worker_.state().options().requests_per_event;
@@ -71,18 +75,6 @@ void Connection::on_readable(const boost::system::error_code& ec) {
     if (!process_input()) return;
     if (close_after_replies_ || worker_.draining() || pending_output() >= kMaxPendingOutput) break;
     if (r != ReadResult::kFilled) break;
-  }
-  if (!flush()) return;
-  after_io();
-}
-
-void Connection::on_writable(const boost::system::error_code& ec) {
-  writing_ = false;
-  if (closed_) return delete_if_finished();
-  if (ec) {
-    if (ec == boost::asio::error::operation_aborted) return after_io();
-    SPDLOG_DEBUG("<{} wait failed: {}", fd(), ec.message());
-    return close();
   }
   if (!flush()) return;
   after_io();
@@ -180,6 +172,8 @@ bool Connection::process_input() {
     if (used == 0) break;  // the start of a command: wait for the rest
   }
   if (in_.empty()) in_.begin = in_.end = 0;
+  // Before the replies go out: a client that has its answer sees this connection waiting.
+  set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
   return true;
 }
 
@@ -206,13 +200,9 @@ bool Connection::flush() {
 
 void Connection::after_io() {
   if (closed_) return;
-  if (close_after_replies_ || worker_.draining()) {
-    if (pending_output() == 0) return close();
-    if (!writing_) wait_writable();
-    return;
-  }
-  if (pending_output() > 0 && !writing_) wait_writable();
-  if (pending_output() < kMaxPendingOutput && !reading_) wait_readable();
+  if ((close_after_replies_ || worker_.draining()) && pending_output() == 0) return close();
+  update_interest();
+  if (closed_) return;
   give_back_idle_memory();
   if (!writing_) {
     set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
@@ -228,10 +218,7 @@ void Connection::give_back_idle_memory() {
 
 void Connection::drain() {
   if (closed_) return;
-  if (pending_output() == 0) return close();
-  // Both waits come back with operation_aborted; after_io() then waits only to write.
-  boost::system::error_code ignored;
-  socket_.cancel(ignored);
+  after_io();  // the worker is draining: wait only to write, or close when all is sent
 }
 
 void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
@@ -252,8 +239,7 @@ void Connection::close() {
   SPDLOG_TRACE("<{} connection closed", fd());
   // Unlisted first: once `stats conns` cannot see it, the descriptor may go.
   worker_.registry().remove(*this);
-  boost::system::error_code ignored;
-  socket_.close(ignored);  // pending waits come back with operation_aborted
+  ::close(fd());  // also takes it out of the poller's set
   worker_.output_queues().give(out_);  // clears it: referenced values are let go
   if (in_.held()) {
     in_.begin = in_.end = 0;
@@ -264,7 +250,7 @@ void Connection::close() {
 }
 
 void Connection::delete_if_finished() {
-  if (closed_ && !reading_ && !writing_) delete this;
+  if (closed_ && !in_handler_) delete this;
 }
 
 }  // namespace memstripe::server

@@ -3,10 +3,10 @@
 // executed in one go), and sends the replies with gathered writes that reference values
 // rather than copy them.
 //
-// Syscalls per request, the cost that matters here: the wait for readability is
-// async_wait, then one non-blocking read; replies are written at once with one sendmsg,
-// and only a partial write waits for writability. (async_read_some would first try a
-// speculative read that returns EAGAIN, every time.)
+// Syscalls per request, the cost that matters here: one read when the worker's
+// SocketPoller reports the socket readable, and one sendmsg for the replies; only a
+// partial write waits for writability. What the socket waits for is registered once and
+// changed only when it changes (backpressure, a partial write), not per request.
 //
 // Memory: an idle connection holds no read buffer and no reply queue: it takes them from
 // its worker's pools when bytes arrive and gives them back once they are consumed and
@@ -16,11 +16,8 @@
 // pass kMaxPendingOutput, and is read again when they drain.
 //
 // Lifetime: a Connection belongs to its worker thread and deletes itself once it is
-// closed and no wait of its is still pending.
+// closed (at the end of its event handler, when it closes from there).
 #pragma once
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -29,12 +26,13 @@
 #include "protocol/session.h"
 #include "server/connection_registry.h"
 #include "server/read_buffer_pool.h"
+#include "server/socket_poller.h"
 
 namespace memstripe::server {
 
 class Worker;
 
-class Connection final : public ConnectionRecord {
+class Connection final : public ConnectionRecord, public PolledSocket {
  public:
   static constexpr std::size_t kMaxPendingOutput = 2 * 1024 * 1024;
   // A command line longer than this (memcached exempts get and gets from its 2048-byte
@@ -60,10 +58,10 @@ class Connection final : public ConnectionRecord {
   Connection(Worker& worker, int fd, const ListenerRecord& listener);
   ~Connection();
 
-  void wait_readable();
-  void wait_writable();
-  void on_readable(const boost::system::error_code& ec);
-  void on_writable(const boost::system::error_code& ec);
+  void on_events(std::uint32_t events) override;
+  void on_readable();
+  // Registers what the socket should wait for now, when that changed.
+  void update_interest();
   ReadResult read_once();
   bool process_input();  // false once closed
   bool flush();          // false once closed
@@ -74,15 +72,13 @@ class Connection final : public ConnectionRecord {
   void delete_if_finished();
 
   Worker& worker_;
-  // Bound to io_context's own executor type, not the type-erased default: 48 bytes less
-  // in every connection, and in every pending wait.
-  boost::asio::posix::basic_stream_descriptor<boost::asio::io_context::executor_type> socket_;
   protocol::Session session_;
   // From the worker's pool while replies are queued; null when idle.
   std::unique_ptr<protocol::OutputQueue> out_;
   InputBuffer in_;
-  bool reading_ = false;  // an async_wait for readability is pending
-  bool writing_ = false;  // an async_wait for writability is pending
+  bool reading_ = false;     // the poller reports readability
+  bool writing_ = false;     // the poller reports writability
+  bool in_handler_ = false;  // on_events() is running: close() leaves deleting to it
   bool closed_ = false;
   bool close_after_replies_ = false;
 };

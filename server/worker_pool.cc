@@ -40,7 +40,10 @@ void Worker::start_connection(int fd, const ListenerRecord& listener) {
 void Worker::on_connection_closed() {
   state_.release();
   --open_connections_;
-  if (draining_ && open_connections_ == 0) drain_timer_.cancel();
+  if (draining_ && open_connections_ == 0) {
+    drain_timer_.cancel();
+    poller_.stop();  // nothing left to wait for: run() returns
+  }
 }
 
 std::vector<Connection*> Worker::connections() {
@@ -54,7 +57,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
     draining_ = true;
     work_.reset();
     tick_timer_.cancel();
-    if (open_connections_ == 0) return;
+    if (open_connections_ == 0) return poller_.stop();
     drain_timer_.expires_after(grace);
     drain_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;  // every connection closed in time
@@ -69,6 +72,7 @@ void Worker::drain(std::chrono::milliseconds grace) {
 void Worker::run() {
   // A handler never throws (errors arrive as error_codes); an exception escaping one is a
   // bug, and ends the process through std::terminate.
+  poller_.start();
   io_.run();
 }
 

@@ -17,6 +17,7 @@
 #include "server/output_queue_pool.h"
 #include "server/read_buffer_pool.h"
 #include "server/server_state.h"
+#include "server/socket_poller.h"
 #include "storage/cache.h"
 
 namespace memstripe::server {
@@ -40,6 +41,7 @@ class Worker {
 
   // For this worker's connections, on its thread.
   boost::asio::io_context& io() noexcept { return io_; }
+  SocketPoller& poller() noexcept { return poller_; }
   ReadBufferPool& buffers() noexcept { return buffers_; }
   OutputQueuePool& output_queues() noexcept { return output_queues_; }
   protocol::CommandStats& commands() noexcept { return shared_.commands; }
@@ -65,6 +67,7 @@ class Worker {
   // other threads stays safe: the scheduler still locks.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  SocketPoller poller_{io_};  // the client sockets
   boost::asio::steady_timer tick_timer_;  // with -o idle_timeout, once a second: Connection::tick()
   boost::asio::steady_timer drain_timer_;
   ReadBufferPool buffers_;
