@@ -36,7 +36,8 @@ Connection::Connection(Worker& worker, int fd, const ListenerRecord& listener)
 Connection::~Connection() = default;
 
 void Connection::update_interest() {
-  const bool read = !close_after_replies_ && !worker_.draining() && pending_output() < kMaxPendingOutput;
+  const bool read =
+      lingering_ || (!close_after_replies_ && !worker_.draining() && pending_output() < kMaxPendingOutput);
   const bool write = pending_output() > 0;
   if (write) set_state(ConnectionState::kWriting);
   if (read == reading_ && write == writing_) return;
@@ -65,6 +66,7 @@ void Connection::on_events(std::uint32_t events) {
 }
 
 void Connection::on_readable() {
+  if (lingering_) return discard_input();
   // While a read fills all the room it was given there is probably more: read again, up
   // to -R times, then let the other connections have their turn.
   const unsigned max_reads = worker_.state().options().requests_per_event;
@@ -199,14 +201,42 @@ bool Connection::flush() {
 }
 
 void Connection::after_io() {
-  if (closed_) return;
-  if ((close_after_replies_ || worker_.draining()) && pending_output() == 0) return close();
+  if (closed_ || lingering_) return;
+  if (close_after_replies_ && pending_output() == 0) return close();
+  if (worker_.draining() && pending_output() == 0) return linger();
   update_interest();
   if (closed_) return;
   give_back_idle_memory();
   if (!writing_) {
     set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
   }
+}
+
+void Connection::linger() {
+  lingering_ = true;
+  heard_while_lingering_ = true;  // the first check only starts the quiet period
+  if (::shutdown(fd(), SHUT_WR) != 0) return close();
+  discard_input();
+}
+
+void Connection::discard_input() {
+  char scratch[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd(), scratch, sizeof scratch);
+    if (n > 0) {
+      heard_while_lingering_ = true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return update_interest();
+    return close();  // the client has ended (or the connection failed)
+  }
+}
+
+void Connection::linger_check() {
+  if (closed_ || !lingering_) return;
+  if (!heard_while_lingering_) return close();
+  heard_while_lingering_ = false;
 }
 
 void Connection::give_back_idle_memory() {

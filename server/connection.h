@@ -51,6 +51,9 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   void tick(storage::RelTime now, unsigned idle_timeout);
   // Closes at once.
   void close();
+  // Draining, every few hundred milliseconds: a connection lingering after its replies
+  // (see linger()) that has received nothing since the last call is closed.
+  void linger_check();
 
  private:
   enum class ReadResult : std::uint8_t { kSome, kFilled, kWouldBlock, kEndOfInput, kClosed };
@@ -60,6 +63,12 @@ class Connection final : public ConnectionRecord, public PolledSocket {
 
   void on_events(std::uint32_t events) override;
   void on_readable();
+  // Draining and everything sent: the FIN goes out, and whatever the client still sends is
+  // read and dropped until it ends or goes quiet (linger_check()), then the connection
+  // closes. Closing a TCP socket at once would answer input still arriving with a reset,
+  // and a reset throws away the replies still on their way.
+  void linger();
+  void discard_input();
   // Registers what the socket should wait for now, when that changed.
   void update_interest();
   ReadResult read_once();
@@ -81,6 +90,8 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   bool in_handler_ = false;  // on_events() is running: close() leaves deleting to it
   bool closed_ = false;
   bool close_after_replies_ = false;
+  bool lingering_ = false;         // linger(): FIN sent, input read only to be dropped
+  bool heard_while_lingering_ = false;  // since the last linger_check()
 };
 
 }  // namespace memstripe::server

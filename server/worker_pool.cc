@@ -17,7 +17,8 @@ Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
       protocol_(protocol),
       work_(boost::asio::make_work_guard(io_)),
       tick_timer_(io_),
-      drain_timer_(io_) {
+      drain_timer_(io_),
+      linger_timer_(io_) {
   if (state_.options().idle_timeout > 0) schedule_tick();
 }
 
@@ -42,6 +43,7 @@ void Worker::on_connection_closed() {
   --open_connections_;
   if (draining_ && open_connections_ == 0) {
     drain_timer_.cancel();
+    linger_timer_.cancel();
     poller_.stop();  // nothing left to wait for: run() returns
   }
 }
@@ -66,6 +68,19 @@ void Worker::drain(std::chrono::milliseconds grace) {
       for (Connection* c : left) c->close();
     });
     for (Connection* c : connections()) c->drain();
+    if (open_connections_ > 0) schedule_linger_check();
+  });
+}
+
+void Worker::schedule_linger_check() {
+  // A client still sending after its replies went out: how long it must stay quiet before
+  // its connection may close without a reset.
+  constexpr std::chrono::milliseconds kLingerQuiet{250};
+  linger_timer_.expires_after(kLingerQuiet);
+  linger_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    for (Connection* c : connections()) c->linger_check();
+    if (open_connections_ > 0) schedule_linger_check();
   });
 }
 

@@ -56,6 +56,7 @@ class Worker {
  private:
   void start_connection(int fd, const ListenerRecord& listener);
   void schedule_tick();
+  void schedule_linger_check();
   std::vector<Connection*> connections();
 
   ServerState& state_;
@@ -70,6 +71,7 @@ class Worker {
   SocketPoller poller_{io_};  // the client sockets
   boost::asio::steady_timer tick_timer_;  // with -o idle_timeout, once a second: Connection::tick()
   boost::asio::steady_timer drain_timer_;
+  boost::asio::steady_timer linger_timer_;  // draining: Connection::linger_check()
   ReadBufferPool buffers_;
   OutputQueuePool output_queues_;
   std::size_t open_connections_ = 0;

@@ -83,18 +83,10 @@ class LoadClient:
         return count
 
 
-# Over TCP, closing a socket whose client has sent more than was read makes the kernel
-# send a reset, and a reset throws away the replies still on their way (in the server's
-# send queue and in the client's receive queue): the server must not close while input it
-# will not read is waiting, but send its FIN and discard that input until the client ends.
-# memstripe closes at once (server/connection.cc, Connection::close() from drain()); the
-# UNIX socket has no resets and shows the behaviour wanted.
-TCP_RESET_LOSES_REPLIES = pytest.mark.xfail(
-    reason="server/connection.cc closes a draining TCP connection with unread input: the reset "
-           "discards replies in flight", strict=False)
-
-
-@pytest.mark.parametrize("transport", [pytest.param("tcp", marks=TCP_RESET_LOSES_REPLIES), "unix"])
+# Over TCP this needs care from the server: closing a socket while the client is still
+# sending makes the kernel answer with a reset, which throws away the replies still on
+# their way; the server sends its FIN and drops what still arrives until the client ends.
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
 def test_sigterm_under_load_answers_every_request_it_read_then_exits_0(transport):
     with serving(["-t", "2"]) as server:
         selector = selectors.DefaultSelector()
