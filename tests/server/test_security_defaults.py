@@ -20,7 +20,7 @@ import tempfile
 import pytest
 
 from harness import memstripe_binary, wait_for
-from server_helpers import SANITIZER_REPORTS, Started
+from server_helpers import SANITIZER_REPORTS, Started, proc_status
 
 
 def listening_addresses(pid):
@@ -220,8 +220,8 @@ def test_dash_u_hands_its_socket_and_pid_file_over_so_it_can_remove_them_at_exit
 def run_as_nobody(tmp_path, nobody, sock, pid_file):
     with Started(["-u", "nobody", "-s", str(sock), "-P", str(pid_file)], tmp_path) as server:
         server.wait_until_listening()
-        wait_for(lambda: open(f"/proc/{server.proc.pid}/status").read().count(f"\t{nobody.pw_uid}") >= 1,
-                 10, "the switch to nobody")
+        wait_for(lambda: proc_status(server.proc.pid)["Uid"].split() == [str(nobody.pw_uid)] * 4, 10,
+                 "the switch to nobody")
         assert os.stat(sock).st_uid == nobody.pw_uid
         assert os.stat(pid_file).st_uid == nobody.pw_uid
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
