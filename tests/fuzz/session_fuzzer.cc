@@ -9,6 +9,7 @@
 // when it arrives without its newline, so a run that saw such a line in part may close
 // where another, which saw it whole, answered it. What the closing run sent must then be
 // the start of what the other sent.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -28,9 +29,10 @@ bool closed_for_a_long_line(const SessionRun& run) {
 
 void expect_same_replies(const SessionRun& whole, const SessionRun& split, const char* how) {
   if (whole.digest == split.digest && whole.reply_bytes == split.reply_bytes && whole.close == split.close) return;
-  const SessionRun* shorter = &whole;
-  const SessionRun* longer = &split;
-  if (closed_for_a_long_line(split) && !closed_for_a_long_line(whole)) std::swap(shorter, longer);
+  // The run that closed first (both may, at different lines) must have sent a prefix.
+  const bool split_shorter = split.reply_bytes < whole.reply_bytes;
+  const SessionRun* shorter = split_shorter ? &split : &whole;
+  const SessionRun* longer = split_shorter ? &whole : &split;
   if (closed_for_a_long_line(*shorter) && shorter->kept_all && longer->kept_all &&
       longer->kept.compare(0, shorter->kept.size(), shorter->kept) == 0) {
     return;
