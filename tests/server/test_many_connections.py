@@ -6,6 +6,7 @@ every slot comes back when the clients leave."""
 import resource
 import selectors
 import socket
+import struct
 
 import pytest
 
@@ -36,9 +37,13 @@ def open_clients(server, count):
         if i % 2:
             s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
         else:
+            # A blocking connect: a UNIX socket whose backlog is full makes a non-blocking
+            # connect fail with EAGAIN at once (the kernel does not queue it as TCP's SYN
+            # retries do), while a blocking one waits, up to SO_SNDTIMEO, for an accept.
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.settimeout(30)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 30, 0))
             s.connect(server.unix_path)
+            s.settimeout(30)
         clients.append(s)
     return clients
 
