@@ -36,6 +36,7 @@ struct CommandStats {
   Counter cmd_meta;   // meta commands
   Counter bytes_read;     // counted by the server, as it reads and writes
   Counter bytes_written;
+  Counter conn_yields;    // turns a connection ended with requests left (-R), by the server
 
   CommandStats& operator+=(const CommandStats& o) noexcept {
     cmd_get.add(o.cmd_get.get());
@@ -45,6 +46,7 @@ struct CommandStats {
     cmd_meta.add(o.cmd_meta.get());
     bytes_read.add(o.bytes_read.get());
     bytes_written.add(o.bytes_written.get());
+    conn_yields.add(o.conn_yields.get());
     return *this;
   }
   void reset() noexcept { *this = CommandStats{}; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "protocol/responses.h"
@@ -24,7 +25,13 @@ Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& sta
 
 Session::~Session() = default;
 
-std::size_t Session::process(std::string_view input, OutputQueue& out) { return core_->process(input, out); }
+std::size_t Session::process(std::string_view input, OutputQueue& out) {
+  unsigned unlimited = std::numeric_limits<unsigned>::max();
+  return core_->process(input, out, unlimited);
+}
+std::size_t Session::process(std::string_view input, OutputQueue& out, unsigned& commands_left) {
+  return core_->process(input, out, commands_left);
+}
 std::span<char> Session::value_sink() noexcept { return core_->value_sink(); }
 void Session::value_received(std::size_t n) noexcept { core_->value_received(n); }
 Session::Close Session::close_requested() const noexcept { return core_->close_requested(); }
@@ -42,7 +49,7 @@ SessionCore::SessionCore(storage::Cache& cache, ServerContext& server, CommandSt
       parse_options_{config.debug_clock},
       meta_(*this) {}
 
-std::size_t SessionCore::process(std::string_view input, OutputQueue& out) {
+std::size_t SessionCore::process(std::string_view input, OutputQueue& out, unsigned& commands_left) {
   if (!seen_first_byte_ && !input.empty()) {
     seen_first_byte_ = true;
     if (static_cast<unsigned char>(input.front()) == kBinaryRequestMagic) {
@@ -64,6 +71,7 @@ std::size_t SessionCore::process(std::string_view input, OutputQueue& out) {
       if (swallow_left_ == 0) phase_ = Phase::kCommandLine;
       continue;
     }
+    if (commands_left == 0) break;
     const Frame frame = framer_.next(rest);
     if (frame.status == FrameStatus::kNeedMore) break;
     if (frame.status == FrameStatus::kClose) {
@@ -71,6 +79,7 @@ std::size_t SessionCore::process(std::string_view input, OutputQueue& out) {
       break;
     }
     pos += frame.consumed;
+    --commands_left;
     execute(parse_command(frame.line, parse_options_), out);
   }
   return pos;

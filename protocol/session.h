@@ -70,6 +70,10 @@ class Session {
   // arrives next, and calls again. Stops early once close_requested().
   // (The server counts bytes_read and bytes_written; the Session counts commands.)
   std::size_t process(std::string_view input, OutputQueue& out);
+  // The same, executing at most `commands_left` command lines and counting it down: a
+  // client's turn ends after memcached's -R requests, so a long pipeline cannot hold up
+  // the other clients of its thread. A data block already announced is still taken.
+  std::size_t process(std::string_view input, OutputQueue& out, unsigned& commands_left);
 
   // While a data block is arriving, the part of the new item's value still missing: the
   // server may read the socket straight into it, then report with value_received(). The

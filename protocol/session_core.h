@@ -25,7 +25,7 @@ class SessionCore {
   SessionCore& operator=(const SessionCore&) = delete;
 
   // Session's interface (see session.h).
-  std::size_t process(std::string_view input, OutputQueue& out);
+  std::size_t process(std::string_view input, OutputQueue& out, unsigned& commands_left);
   std::span<char> value_sink() noexcept;
   void value_received(std::size_t n) noexcept;
   Session::Close close_requested() const noexcept { return close_; }

@@ -193,7 +193,7 @@ void SessionCore::stats_general(OutputQueue& out) {
   w.number("listen_disabled_num", 0);
   w.number("time_in_listen_disabled_us", 0);
   w.number("threads", conns.threads);
-  w.number("conn_yields", 0);
+  w.number("conn_yields", commands.conn_yields.get());
   w.number("hash_power_level",
            cache.hash_buckets == 0 ? 0 : static_cast<std::uint64_t>(std::bit_width(cache.hash_buckets)) - 1);
   w.number("hash_bytes", cache.index_bytes);

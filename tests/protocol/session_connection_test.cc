@@ -44,6 +44,31 @@ TEST_F(Connection, AnswersPipelinedCommandsSentInOneBuffer) {
   EXPECT_FALSE(session_->mid_command());
 }
 
+// The server's -R: a turn runs at most so many command lines; a data block announced by
+// the last of them is still taken, and what follows waits for the next turn.
+TEST_F(Connection, RunsNoMoreCommandsThanItsTurnAllows) {
+  const std::string input = "set a 0 0 2\r\nhi\r\nget a\r\nversion\r\n";
+  unsigned commands_left = 1;
+  std::size_t used = session_->process(input, out_, commands_left);
+  EXPECT_EQ(commands_left, 0u);
+  EXPECT_EQ(input.substr(used), "get a\r\nversion\r\n");
+  EXPECT_EQ(drain(out_), "STORED\r\n");
+  EXPECT_EQ(session_->process(input.substr(used), out_, commands_left), 0u);
+  commands_left = 2;
+  used += session_->process(input.substr(used), out_, commands_left);
+  EXPECT_EQ(used, input.size());
+  EXPECT_EQ(drain(out_), "VALUE a 0 2\r\nhi\r\nEND\r\nVERSION 1.6.18\r\n");
+}
+
+TEST_F(Connection, TakesAnAnnouncedDataBlockWithNoCommandsLeft) {
+  unsigned commands_left = 1;
+  const std::string line = "set a 0 0 2\r\n";
+  EXPECT_EQ(session_->process(line, out_, commands_left), line.size());
+  EXPECT_EQ(commands_left, 0u);
+  EXPECT_EQ(session_->process("hi\r\nget a\r\n", out_, commands_left), 4u);
+  EXPECT_EQ(drain(out_), "STORED\r\n");
+}
+
 class ConnectionSplit : public SessionTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(ConnectionSplit, AnswersTheSameWhateverByteTheInputIsSplitAt) {
