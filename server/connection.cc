@@ -65,18 +65,43 @@ void Connection::on_events(std::uint32_t events) {
   delete_if_finished();
 }
 
+void Connection::on_turn() {
+  turn_pending_ = false;
+  in_handler_ = true;
+  if (!closed_ && !lingering_) serve(false);
+  in_handler_ = false;
+  delete_if_finished();
+}
+
 void Connection::on_readable() {
   if (lingering_) return discard_input();
-  // While a read fills all the room it was given there is probably more: read again, up
-  // to -R times, then let the other connections have their turn.
-  const unsigned max_reads = worker_.state().options().requests_per_event;
-  for (unsigned i = 0; i < max_reads; ++i) {
-    ReadResult r = read_once();
+  serve(true);
+}
+
+void Connection::serve(bool read_socket) {
+  unsigned requests_left = worker_.state().options().requests_per_event;
+  if (yielded_) {
+    yielded_ = false;
+    if (!process_input(requests_left)) return;
+  }
+  // While a read fills all the room it was given there is probably more: read again.
+  while (read_socket && requests_left > 0 && !close_after_replies_ && !worker_.draining() &&
+         pending_output() < kMaxPendingOutput) {
+    const ReadResult r = read_once();
     if (r == ReadResult::kClosed) return;
     if (r == ReadResult::kWouldBlock || r == ReadResult::kEndOfInput) break;
-    if (!process_input()) return;
-    if (close_after_replies_ || worker_.draining() || pending_output() >= kMaxPendingOutput) break;
+    if (!process_input(requests_left)) return;
     if (r != ReadResult::kFilled) break;
+  }
+  if (requests_left == 0 && !in_.empty() && !close_after_replies_) {
+    // Perhaps only the start of a command is left, and the next turn finds nothing to do;
+    // telling would mean parsing ahead.
+    yielded_ = true;
+    worker_.commands().conn_yields.add();
+    if (!turn_pending_) {
+      turn_pending_ = true;
+      worker_.poller().defer(*this);
+    }
   }
   if (!flush()) return;
   after_io();
@@ -143,10 +168,11 @@ protocol::OutputQueue& Connection::output() {
   return *out_;
 }
 
-bool Connection::process_input() {
+bool Connection::process_input(unsigned& requests_left) {
   set_state(ConnectionState::kParsing);
   while (!in_.empty()) {
-    std::size_t used = session_.process(std::string_view(in_.data.get() + in_.begin, in_.size()), output());
+    const std::size_t used =
+        session_.process(std::string_view(in_.data.get() + in_.begin, in_.size()), output(), requests_left);
     in_.begin += static_cast<std::uint32_t>(used);
     switch (session_.close_requested()) {
       case protocol::Session::Close::kNow:
@@ -203,7 +229,8 @@ bool Connection::flush() {
 void Connection::after_io() {
   if (closed_ || lingering_) return;
   if (close_after_replies_ && pending_output() == 0) return close();
-  if (worker_.draining() && pending_output() == 0) return linger();
+  // Draining answers every request already read, those a yield left buffered too.
+  if (worker_.draining() && pending_output() == 0 && !yielded_) return linger();
   update_interest();
   if (closed_) return;
   give_back_idle_memory();
@@ -269,6 +296,7 @@ void Connection::close() {
   SPDLOG_TRACE("<{} connection closed", fd());
   // Unlisted first: once `stats conns` cannot see it, the descriptor may go.
   worker_.registry().remove(*this);
+  if (turn_pending_) worker_.poller().cancel_turn(*this);
   ::close(fd());  // also takes it out of the poller's set
   worker_.output_queues().give(out_);  // clears it: referenced values are let go
   if (in_.held()) {

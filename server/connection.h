@@ -15,6 +15,11 @@
 // Backpressure: a client whose replies are not being read stops being read once they
 // pass kMaxPendingOutput, and is read again when they drain.
 //
+// Fairness: a turn runs at most -R requests (memcached's reqs_per_event), then the
+// connection yields with the rest still in its buffer and asks its poller for another
+// turn. It reads its socket again only once what it buffered has run, so a flood of
+// pipelined requests waits in the kernel, not in memstripe's memory.
+//
 // Lifetime: a Connection belongs to its worker thread and deletes itself once it is
 // closed (at the end of its event handler, when it closes from there).
 #pragma once
@@ -62,7 +67,11 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   ~Connection();
 
   void on_events(std::uint32_t events) override;
+  void on_turn() override;
   void on_readable();
+  // One turn: the requests left buffered by the last turn, then what the socket has
+  // (when `read_socket`), up to -R requests in all.
+  void serve(bool read_socket);
   // Draining and everything sent: the FIN goes out, and whatever the client still sends is
   // read and dropped until it ends or goes quiet (linger_check()), then the connection
   // closes. Closing a TCP socket at once would answer input still arriving with a reset,
@@ -72,7 +81,7 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   // Registers what the socket should wait for now, when that changed.
   void update_interest();
   ReadResult read_once();
-  bool process_input();  // false once closed
+  bool process_input(unsigned& requests_left);  // false once closed
   bool flush();          // false once closed
   void after_io();
   void give_back_idle_memory();
@@ -92,6 +101,8 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   bool close_after_replies_ = false;
   bool lingering_ = false;         // linger(): FIN sent, input read only to be dropped
   bool heard_while_lingering_ = false;  // since the last linger_check()
+  bool yielded_ = false;      // the last turn ended with requests still buffered
+  bool turn_pending_ = false;  // deferred to the poller, on_turn() not yet run
 };
 
 }  // namespace memstripe::server

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <boost/asio/post.hpp>
 #include <system_error>
 
 namespace memstripe::server {
@@ -48,6 +50,30 @@ bool SocketPoller::change(int fd, PolledSocket& socket, bool read, bool write) n
 }
 
 void SocketPoller::remove(int fd) noexcept { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+void SocketPoller::defer(PolledSocket& socket) {
+  deferred_.push_back(&socket);
+  if (turns_posted_) return;
+  turns_posted_ = true;
+  boost::asio::post(ready_.get_executor(), [this] { run_deferred(); });
+}
+
+void SocketPoller::cancel_turn(PolledSocket& socket) noexcept {
+  std::erase(deferred_, &socket);
+  std::replace(running_.begin(), running_.end(), &socket, static_cast<PolledSocket*>(nullptr));
+}
+
+void SocketPoller::run_deferred() {
+  turns_posted_ = false;
+  if (stopped_) return deferred_.clear();
+  // A socket that asks again during its turn goes into a fresh list, run after the next
+  // sockets ready on epoll.
+  running_.swap(deferred_);
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    if (PolledSocket* socket = running_[i]) socket->on_turn();
+  }
+  running_.clear();
+}
 
 void SocketPoller::wait() {
   ready_.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& ec) {

@@ -192,16 +192,10 @@ def test_clients_flooding_malformed_commands_leave_memory_bounded():
             assert rss_kib(server) - rss_before < 16 * 1024
 
 
-# memstripe reads a client's socket up to -R times per turn (server/connection.cc,
-# Connection::on_readable), each read a whole buffer of pipelined commands, and runs them
-# all before the next client's turn: thousands of commands, milliseconds. memcached's -R
-# counts requests (20), so its other clients barely notice (0.025 ms median beside 1-10 ms).
-TURN_COUNTS_READS_NOT_REQUESTS = pytest.mark.xfail(
-    reason="a pipelining client's turn runs -R whole reads of commands, not -R requests", strict=False)
-
-
+# A flooding client's turn ends after -R requests (20), as memcached's does; the rest of
+# its pipeline waits for the next turn, after the other clients'
+# (tests/server/test_request_turns.py).
 @pytest.mark.parametrize("payload", [pytest.param(MALFORMED, id="malformed"), pytest.param(PIPELINED, id="pipelined")])
-@TURN_COUNTS_READS_NOT_REQUESTS
 def test_clients_flooding_commands_leave_others_fast(payload):
     with serving() as server:
         before = baseline(server)
