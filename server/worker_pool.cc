@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/connection.h"
@@ -15,17 +14,16 @@ Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
       shared_(shared),
       cache_(cache),
       protocol_(protocol),
-      work_(boost::asio::make_work_guard(io_)),
-      tick_timer_(io_),
-      drain_timer_(io_),
-      linger_timer_(io_) {
-  if (state_.options().idle_timeout > 0) schedule_tick();
+      tick_timer_(poller_, [this] { tick(); }),
+      drain_timer_(poller_, [this] { drain_overdue(); }),
+      linger_timer_(poller_, [this] { linger_check(); }) {
+  if (state_.options().idle_timeout > 0) tick_timer_.expires_after(std::chrono::seconds(1));
 }
 
 Worker::~Worker() = default;
 
 void Worker::adopt(int fd, const ListenerRecord& listener) {
-  boost::asio::post(io_, [this, fd, &listener] { start_connection(fd, listener); });
+  poller_.post([this, fd, &listener] { start_connection(fd, listener); });
 }
 
 void Worker::start_connection(int fd, const ListenerRecord& listener) {
@@ -55,51 +53,39 @@ std::vector<Connection*> Worker::connections() {
 }
 
 void Worker::drain(std::chrono::milliseconds grace) {
-  boost::asio::post(io_, [this, grace] {
+  poller_.post([this, grace] {
     draining_ = true;
-    work_.reset();
     tick_timer_.cancel();
     if (open_connections_ == 0) return poller_.stop();
     drain_timer_.expires_after(grace);
-    drain_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;  // every connection closed in time
-      auto left = connections();
-      if (!left.empty()) spdlog::warn("closing {} connections whose replies were not read in time", left.size());
-      for (Connection* c : left) c->close();
-    });
     for (Connection* c : connections()) c->drain();
-    if (open_connections_ > 0) schedule_linger_check();
+    if (open_connections_ > 0) linger_timer_.expires_after(kLingerQuiet);
   });
 }
 
-void Worker::schedule_linger_check() {
-  // A client still sending after its replies went out: how long it must stay quiet before
-  // its connection may close without a reset.
-  constexpr std::chrono::milliseconds kLingerQuiet{250};
-  linger_timer_.expires_after(kLingerQuiet);
-  linger_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    for (Connection* c : connections()) c->linger_check();
-    if (open_connections_ > 0) schedule_linger_check();
-  });
+void Worker::drain_overdue() {
+  auto left = connections();
+  if (!left.empty()) spdlog::warn("closing {} connections whose replies were not read in time", left.size());
+  for (Connection* c : left) c->close();
+}
+
+void Worker::linger_check() {
+  for (Connection* c : connections()) c->linger_check();
+  if (open_connections_ > 0) linger_timer_.expires_after(kLingerQuiet);
 }
 
 void Worker::run() {
   // A handler never throws (errors arrive as error_codes); an exception escaping one is a
   // bug, and ends the process through std::terminate.
-  poller_.start();
-  io_.run();
+  poller_.run();
 }
 
-void Worker::schedule_tick() {
+void Worker::tick() {
+  if (draining_) return;
+  const storage::RelTime now = cache_.clock().now();
+  const unsigned idle_timeout = state_.options().idle_timeout;
+  for (Connection* c : connections()) c->tick(now, idle_timeout);
   tick_timer_.expires_after(std::chrono::seconds(1));
-  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || draining_) return;
-    const storage::RelTime now = cache_.clock().now();
-    const unsigned idle_timeout = state_.options().idle_timeout;
-    for (Connection* c : connections()) c->tick(now, idle_timeout);
-    schedule_tick();
-  });
 }
 
 WorkerPool::WorkerPool(std::size_t threads, ServerState& state, storage::Cache& cache,

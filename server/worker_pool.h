@@ -1,11 +1,10 @@
-// Worker threads: each runs its own io_context with the connections it was handed, so a
-// connection's every step happens on one thread and needs no lock. The listener hands
-// connections out round-robin (the shape of Asio's server2 io_context_pool).
+// Worker threads: each runs its own event loop (SocketPoller, with its own io_context for
+// the work other threads hand it) with the connections it was handed, so a connection's
+// every step happens on one thread and needs no lock. The listener hands connections out
+// round-robin (the shape of Asio's server2 io_context_pool).
 #pragma once
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -40,7 +39,6 @@ class Worker {
   void run();
 
   // For this worker's connections, on its thread.
-  boost::asio::io_context& io() noexcept { return io_; }
   SocketPoller& poller() noexcept { return poller_; }
   ReadBufferPool& buffers() noexcept { return buffers_; }
   OutputQueuePool& output_queues() noexcept { return output_queues_; }
@@ -55,25 +53,27 @@ class Worker {
 
  private:
   void start_connection(int fd, const ListenerRecord& listener);
-  void schedule_tick();
-  void schedule_linger_check();
+  void tick();
+  void linger_check();
+  void drain_overdue();
   std::vector<Connection*> connections();
 
   ServerState& state_;
   WorkerShared& shared_;
   storage::Cache& cache_;
   const protocol::ProtocolConfig& protocol_;
-  // One thread runs this io_context and touches its sockets, so Asio's per-socket
-  // locking is switched off (a lock and unlock per wait and per event). Posting from
-  // other threads stays safe: the scheduler still locks.
+  // One thread runs this io_context, and it has no I/O objects: Asio's reactor locking is
+  // switched off. Posting from other threads stays safe: the scheduler still locks.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  SocketPoller poller_{io_};  // the client sockets
-  boost::asio::steady_timer tick_timer_;  // with -o idle_timeout, once a second: Connection::tick()
-  boost::asio::steady_timer drain_timer_;
-  boost::asio::steady_timer linger_timer_;  // draining: Connection::linger_check()
+  SocketPoller poller_{io_};  // the client sockets; destroyed after the timers in its set
+  PollerTimer tick_timer_;    // with -o idle_timeout, once a second: Connection::tick()
+  PollerTimer drain_timer_;
+  PollerTimer linger_timer_;  // draining: Connection::linger_check()
   ReadBufferPool buffers_;
   OutputQueuePool output_queues_;
+  // Draining: how long a client still sending after its replies went out must stay quiet
+  // before its connection may close without a reset.
+  static constexpr std::chrono::milliseconds kLingerQuiet{250};
   std::size_t open_connections_ = 0;
   bool draining_ = false;
 };
