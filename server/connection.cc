@@ -52,7 +52,10 @@ void Connection::update_interest() {
 void Connection::on_events(std::uint32_t events) {
   in_handler_ = true;
   if ((events & EPOLLOUT) && !closed_) {
-    if (flush()) after_io();
+    if (flush()) {
+      after_io();
+      ask_for_turn();  // requests left buffered by backpressure may run again
+    }
   }
   if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !closed_) {
     if (reading_) {
@@ -80,7 +83,8 @@ void Connection::on_readable() {
 
 void Connection::serve(bool read_socket) {
   unsigned requests_left = worker_.state().options().requests_per_event;
-  if (yielded_) {
+  // Backpressure holds for requests already buffered too: they wait for writability.
+  if (yielded_ && pending_output() < kMaxPendingOutput) {
     yielded_ = false;
     if (!process_input(requests_left)) return;
   }
@@ -98,13 +102,16 @@ void Connection::serve(bool read_socket) {
     // telling would mean parsing ahead.
     yielded_ = true;
     worker_.commands().conn_yields.add();
-    if (!turn_pending_) {
-      turn_pending_ = true;
-      worker_.poller().defer(*this);
-    }
   }
   if (!flush()) return;
   after_io();
+  ask_for_turn();
+}
+
+void Connection::ask_for_turn() {
+  if (closed_ || lingering_ || !yielded_ || turn_pending_ || pending_output() >= kMaxPendingOutput) return;
+  turn_pending_ = true;
+  worker_.poller().defer(*this);
 }
 
 Connection::ReadResult Connection::read_once() {

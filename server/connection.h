@@ -72,6 +72,8 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   // One turn: the requests left buffered by the last turn, then what the socket has
   // (when `read_socket`), up to -R requests in all.
   void serve(bool read_socket);
+  // Another turn from the poller, when the last one yielded and replies may be added.
+  void ask_for_turn();
   // Draining and everything sent: the FIN goes out, and whatever the client still sends is
   // read and dropped until it ends or goes quiet (linger_check()), then the connection
   // closes. Closing a TCP socket at once would answer input still arriving with a reset,

@@ -3,6 +3,8 @@ yields to the other clients of its thread with the rest of its pipeline still bu
 and gets another turn after them. Every request is still answered, in order, and the
 yields are counted in `stats` as memcached counts them (conn_yields)."""
 
+import os
+
 import pytest
 
 from server_helpers import serving, stats
@@ -38,3 +40,20 @@ def test_a_pipeline_longer_than_a_turn_is_answered_whole_and_in_order(transport,
         # 2,000 requests, at most -R a turn: the first read alone holds more than a turn.
         assert 1 <= yields <= 2000 // per_turn
 
+
+
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
+def test_a_pipeline_held_back_by_unread_replies_resumes_when_they_are_read(transport):
+    """Requests left buffered at the end of a turn wait while the client's unread replies
+    are over the backpressure bound (2 MiB), and run again once it reads: 200 gets of a
+    256 KiB value are 50 MiB of replies, far more than the bound and the kernel's buffers
+    together, so the connection yields, stops, and must resume many times to answer all."""
+    value = os.urandom(256 * 1024)
+    with serving(["-t", "1", "-R", "1"]) as server:
+        with server.connect(transport) as c:
+            assert c.request(b"set big 0 0 %d\r\n%s\r\n" % (len(value), value)) == b"STORED\r\n"
+            c.send(b"get big\r\n" * 200 + b"mn\r\n")
+            reply = b"VALUE big 0 %d\r\n%s\r\nEND\r\n" % (len(value), value)
+            for i in range(200):
+                assert c.read_exact(len(reply)) == reply, f"reply {i}"
+            assert c.read_line() == b"MN\r\n"
