@@ -12,8 +12,9 @@
 // its worker's pools when bytes arrive and gives them back once they are consumed and
 // sent. The pools keep them warm, so no request allocates either.
 //
-// Backpressure: a client whose replies are not being read stops being read once they
-// pass kMaxPendingOutput, and is read again when they drain.
+// Backpressure: a client whose replies are not being read stops being read, and its
+// requests already buffered stop being run, once they pass kMaxPendingOutput; both resume
+// when they drain.
 //
 // Fairness: a turn runs at most -R requests (memcached's reqs_per_event), then the
 // connection yields with the rest still in its buffer and asks its poller for another
