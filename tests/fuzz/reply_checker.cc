@@ -49,6 +49,7 @@ bool ReplyChecker::fail(std::string message) {
 }
 
 void ReplyChecker::digest_bytes(std::string_view bytes) {
+  digested_bytes_ += bytes.size();
   for (unsigned char c : bytes) {
     digest_ ^= c;
     digest_ *= 1099511628211ull;

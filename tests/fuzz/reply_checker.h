@@ -27,6 +27,8 @@ class ReplyChecker {
   const std::string& error() const noexcept { return error_; }
   std::uint64_t digest() const noexcept { return digest_; }
   std::size_t bytes() const noexcept { return bytes_; }
+  // The bytes that went into the digest (STAT values left out): what two runs must agree on.
+  std::size_t digested_bytes() const noexcept { return digested_bytes_; }
   std::size_t replies() const noexcept { return replies_; }
   // The replies as digested, while they stay under kKeepLimit bytes (for finding where
   // two runs part); kept_all() says whether they did.
@@ -60,6 +62,7 @@ class ReplyChecker {
   std::string error_;
   std::uint64_t digest_ = 14695981039346656037ull;  // FNV-1a
   std::size_t bytes_ = 0;
+  std::size_t digested_bytes_ = 0;
   std::size_t replies_ = 0;
   std::string kept_;
   bool kept_overflow_ = false;

@@ -32,6 +32,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   log="$build/fuzz-$target.log"
   echo "fuzz: $target for ${seconds}s"
+  started=$(date +%s)
   # Bounded memory is an invariant: libFuzzer fails an input that grows RSS or a single
   # allocation past these. -timeout fails an input that hangs.
   "$binary" -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
@@ -39,11 +40,12 @@ for target in "${targets[@]}"; do
     -artifact_prefix="$artifacts" -print_final_stats=1 \
     "$corpus" "$here/corpus/$target" >"$log" 2>&1
   rc=$?
+  elapsed=$(( $(date +%s) - started ))  # less than planned when an input failed
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-  printf '%s\t%s\t%s\t%s\t%s\trc=%s\n' "$(date -u +%FT%TZ)" "$target" "$seconds" "${runs:-?}" "${cov:-?}" "$rc" \
+  printf '%s\t%s\t%s\t%s\t%s\trc=%s\n' "$(date -u +%FT%TZ)" "$target" "$elapsed" "${runs:-?}" "${cov:-?}" "$rc" \
     >>"$build/fuzz-runs.tsv"
-  echo "fuzz: $target: ${runs:-?} executions in ${seconds}s, ${cov:-?}, exit $rc"
+  echo "fuzz: $target: ${runs:-?} executions in ${elapsed}s (of ${seconds}s), ${cov:-?}, exit $rc"
   if [ $rc -ne 0 ]; then
     status=1
     echo "fuzz: $target FAILED; its log: $log" >&2

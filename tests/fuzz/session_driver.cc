@@ -165,6 +165,7 @@ SessionRun run_session(std::string_view input, const ChunkPlan& plan) {
   FUZZ_CHECK(run.consumed <= input.size());
   run.digest = checker.digest();
   run.reply_bytes = checker.bytes();
+  run.digested_bytes = checker.digested_bytes();
   run.replies = checker.replies();
   run.kept = checker.kept();
   run.kept_all = checker.kept_all();

@@ -27,6 +27,7 @@ ChunkPlan random_plan(std::size_t input_size, std::uint64_t seed, bool use_value
 struct SessionRun {
   std::uint64_t digest = 0;       // of the replies (ReplyChecker::digest)
   std::size_t reply_bytes = 0;
+  std::size_t digested_bytes = 0;  // reply_bytes without STAT values (ReplyChecker)
   std::size_t replies = 0;
   std::string kept;               // the replies while short enough (ReplyChecker::kept)
   bool kept_all = true;
