@@ -215,10 +215,18 @@ bool Connection::process_input(unsigned& requests_left) {
 bool Connection::flush() {
   while (pending_output() > 0) {
     iovec iov[kMaxIovecs];
-    msghdr message{};
-    message.msg_iov = iov;
-    message.msg_iovlen = out_->gather(iov, kMaxIovecs);
-    ssize_t sent = ::sendmsg(fd(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const std::size_t pieces = out_->gather(iov, kMaxIovecs);
+    // Most replies are one buffer (small values are copied in): send() skips the kernel's
+    // copying in of a msghdr and its iovec array, a few percent of a request's CPU.
+    ssize_t sent;
+    if (pieces == 1) {
+      sent = ::send(fd(), iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } else {
+      msghdr message{};
+      message.msg_iov = iov;
+      message.msg_iovlen = pieces;
+      sent = ::sendmsg(fd(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     if (sent > 0) {
       out_->consume(static_cast<std::size_t>(sent));
       worker_.commands().bytes_written.add(static_cast<std::uint64_t>(sent));

@@ -370,9 +370,11 @@ class FlagParser {
         // memcached's default: over the limit, reject at once. memstripe always does.
       } else if (name == "debug_clock" && !value) {
         o_.debug_clock = true;
+      } else if ((name == "lru_maintainer" || name == "no_lru_maintainer") && !value) {
+        o_.fast_maintenance = name == "lru_maintainer";
       } else {
         return "Illegal suboption \"" + std::string(item) + "\" (memstripe supports -o idle_timeout=N, "
-               "hashpower=N, maxconns_fast, debug_clock)";
+               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, debug_clock)";
       }
     }
     return {};
@@ -568,7 +570,8 @@ std::string usage_text() {
          "-r, --enable-coredumps    maximize the core file limit\n"
          "-v, --verbose             verbose (-vv: very verbose)\n"
          "-o, --extended            comma-separated: idle_timeout=<seconds>, hashpower=<n>,\n"
-         "                          maxconns_fast, debug_clock (tests only)\n"
+         "                          maxconns_fast, no_lru_maintainer (upkeep once a\n"
+         "                          second only), debug_clock (tests only)\n"
          "-h, --help                print this help and exit\n"
          "-V, --version             print the version and exit\n"
          "--config=<file>           read flags from <file> (/etc/memcached.conf format) first;\n"

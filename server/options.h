@@ -80,6 +80,7 @@ struct ServerOptions {
   bool flush_enabled = true;      // -F clears
   bool dump_enabled = true;       // -X clears
   bool debug_clock = false;       // -o debug_clock (tests only)
+  bool fast_maintenance = true;   // -o no_lru_maintainer clears: upkeep once a second only
 
   // Asked to print and exit.
   bool help = false;

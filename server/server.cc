@@ -12,6 +12,7 @@
 #include "server/daemon.h"
 #include "server/listener.h"
 #include "server/logging.h"
+#include "server/maintenance_cadence.h"
 #include "server/server_state.h"
 #include "server/worker_pool.h"
 #include "storage/cache.h"
@@ -19,9 +20,6 @@
 namespace memstripe::server {
 namespace {
 
-// Index buckets checked for expired items each second: a full pass over a large table
-// takes a while, which is fine, as reads and stores reclaim expired items on their own.
-constexpr std::size_t kSweepBucketsPerTick = 16 * 1024;
 // How long a stopping server waits for clients to read the replies already made.
 constexpr std::chrono::milliseconds kDrainGrace{5000};
 
@@ -55,7 +53,8 @@ class Server::Impl {
         state_(options_, clock_),
         signals_(io_, SIGINT, SIGTERM, SIGUSR1),
         hangup_(io_, SIGHUP),
-        tick_(io_),
+        upkeep_(io_),
+        cadence_(options.fast_maintenance),
         sockets_(std::move(sockets)) {
     state_.set_verbosity_hook(apply_log_verbosity);
     state_.set_shutdown_hook([this] { boost::asio::post(io_, [this] { stop("shutdown command"); }); });
@@ -75,7 +74,7 @@ class Server::Impl {
       if (!ec) stop(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGUSR1");
     });
     wait_for_hangup();
-    schedule_tick();
+    schedule_upkeep();
     workers_->start();  // the workers inherit the held signals: they stay on this thread
     release_held_signals();
     for (auto& l : listeners_) l->start();
@@ -95,7 +94,7 @@ class Server::Impl {
     boost::system::error_code ignored;
     signals_.cancel(ignored);
     hangup_.cancel(ignored);
-    tick_.cancel();
+    upkeep_.cancel();
     workers_->drain(kDrainGrace);
   }
 
@@ -107,13 +106,16 @@ class Server::Impl {
     });
   }
 
-  void schedule_tick() {
-    tick_.expires_after(std::chrono::seconds(1));
-    tick_.async_wait([this](const boost::system::error_code& ec) {
+  // The clock, and a slice of the sweep that reclaims expired items (reads and stores
+  // reclaim the ones they meet on their own).
+  void schedule_upkeep() {
+    upkeep_.expires_after(cadence_.interval());
+    upkeep_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       clock_.tick();
-      cache_.sweep_expired(kSweepBucketsPerTick);
-      schedule_tick();
+      cache_.sweep_expired(cadence_.sweep_chunks());
+      cadence_.observe(state_.command_stats().bytes_read.get());
+      schedule_upkeep();
     });
   }
 
@@ -125,7 +127,8 @@ class Server::Impl {
   boost::asio::io_context io_{1};
   boost::asio::signal_set signals_;
   boost::asio::signal_set hangup_;
-  boost::asio::steady_timer tick_;
+  boost::asio::steady_timer upkeep_;
+  MaintenanceCadence cadence_;
   std::vector<ListenSocket> sockets_;
   std::unique_ptr<WorkerPool> workers_;
   std::vector<std::unique_ptr<Listener>> listeners_;

@@ -44,6 +44,7 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   num("hashpower_init", o.hashpower);
   emit("flush_enabled", yes_no(o.flush_enabled));
   emit("dump_enabled", yes_no(o.dump_enabled));
+  emit("lru_maintainer_thread", yes_no(o.fast_maintenance));
   num("idle_timeout", o.idle_timeout);
   // memstripe's own.
   num("shards", o.shard_count());

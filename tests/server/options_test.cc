@@ -188,6 +188,13 @@ TEST(Options, ExtendedOptionsApply) {
   EXPECT_EQ(o.idle_timeout, 30u);
   EXPECT_EQ(o.hashpower, 20u);
   EXPECT_TRUE(o.debug_clock);
+  EXPECT_TRUE(o.fast_maintenance);
+}
+
+TEST(Options, NoLruMaintainerSlowsTheUpkeepAndLruMaintainerRestoresIt) {
+  EXPECT_FALSE(parse_ok({"-o", "no_lru_maintainer"}).fast_maintenance);
+  EXPECT_TRUE(parse_ok({"-o", "no_lru_maintainer,lru_maintainer"}).fast_maintenance);
+  EXPECT_FALSE(parse({"-o", "no_lru_maintainer=1"}).ok());
 }
 
 TEST(Options, UnknownExtendedOptionIsRefusedByName) {

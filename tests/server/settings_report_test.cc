@@ -46,13 +46,14 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
             "STAT hashpower_init 0\r\n"
             "STAT flush_enabled yes\r\n"
             "STAT dump_enabled yes\r\n"
+            "STAT lru_maintainer_thread yes\r\n"
             "STAT idle_timeout 0\r\n"
             "STAT shards 16\r\n");
 }
 
 TEST(SettingsReport, ReflectsTheFlags) {
   std::string r = report({"-m", "200", "-c", "99", "-p", "21997", "-l", "127.0.0.1,::1", "-M", "-C", "-A", "-t", "3",
-                          "-R", "5", "-b", "77", "-I", "2m", "-o", "idle_timeout=7,hashpower=20", "-s", "/tmp/x.sock",
+                          "-R", "5", "-b", "77", "-I", "2m", "-o", "idle_timeout=7,hashpower=20,no_lru_maintainer", "-s", "/tmp/x.sock",
                           "-a", "755", "-F", "-X"},
                          2);
   for (const char* line : {"STAT maxbytes 209715200\r\n", "STAT maxconns 99\r\n", "STAT tcpport 21997\r\n",
@@ -61,7 +62,7 @@ TEST(SettingsReport, ReflectsTheFlags) {
                            "STAT shutdown_command yes\r\n", "STAT num_threads 3\r\n", "STAT reqs_per_event 5\r\n",
                            "STAT cas_enabled no\r\n", "STAT tcp_backlog 77\r\n", "STAT item_size_max 2097152\r\n",
                            "STAT hashpower_init 20\r\n", "STAT idle_timeout 7\r\n",
-                           "STAT flush_enabled no\r\n", "STAT dump_enabled no\r\n"}) {
+                           "STAT flush_enabled no\r\n", "STAT dump_enabled no\r\n", "STAT lru_maintainer_thread no\r\n"}) {
     EXPECT_NE(r.find(line), std::string::npos) << line << " missing from\n" << r;
   }
 }
