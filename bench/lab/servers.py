@@ -59,6 +59,17 @@ class Process:
         if "unix" in self.transports:
             self.unix_path = os.path.join(self.dir, "server.sock")
             args += ["-s", self.unix_path]
+        if self.kind == "floor":  # memstripe-floor: one transport, no port file
+            (transport,) = self.transports
+            if transport == "tcp":
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", 0))
+                    free_port = probe.getsockname()[1]
+                args = [self.binary, "--tcp", str(free_port)]
+                with open(port_file, "w") as f:
+                    f.write(f"TCP INET: {free_port}\n")
+            else:
+                args = [self.binary, "--unix", self.unix_path]
         if self.kind == "memcached" and os.geteuid() == 0:
             args += ["-u", "root"]
         args += self.extra_args
@@ -86,10 +97,19 @@ class Process:
                     return False
             if "unix" in self.transports:
                 return os.path.exists(self.unix_path) and self._unix_accepts()
+            if self.kind == "floor":  # the port file was written before it listened
+                return self._tcp_accepts()
             return True
 
         wait_for(ready, timeout, f"{self.kind} to listen")
         return self
+
+    def _tcp_accepts(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
 
     def _unix_accepts(self):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

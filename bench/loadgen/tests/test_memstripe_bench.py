@@ -128,3 +128,41 @@ def test_no_server_is_an_error(tmp_path):
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1
     assert "cannot connect" in proc.stderr
+
+
+FLOOR = os.environ.get("MEMSTRIPE_FLOOR_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-floor")
+
+
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
+def test_the_floor_responder_answers_every_workload_of_the_lab(tmp_path, transport):
+    """memstripe-floor (bench/floor_experiment.py's baseline) must answer what make
+    compare's workloads send, or its CPU per request would measure errors."""
+    import socket
+    from harness import wait_for
+    if transport == "tcp":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        args, target = ["--tcp", str(port)], ["--tcp", f"127.0.0.1:{port}"]
+        address, family = ("127.0.0.1", port), socket.AF_INET
+    else:
+        path = str(tmp_path / "floor.sock")
+        args, target = ["--unix", path], ["--unix", path]
+        address, family = path, socket.AF_UNIX
+
+    def accepts():
+        with socket.socket(family) as s:
+            return s.connect_ex(address) == 0
+
+    floor = subprocess.Popen([FLOOR, *args])
+    try:
+        wait_for(accepts, 10, "memstripe-floor to listen")
+        floor_target = type("Floor", (), {"bench_target": target})
+        for workload in (["-c", 8, "-n", 4000], ["-c", 4, "-P", 16, "--batch", "-n", 4000],
+                         ["-c", 4, "--multiget", 16, "-n", 1000]):
+            r = bench(floor_target, "--keys", 1000, "--key-size", 32, "--value-size", 32, *workload)
+            assert r["errors"] == 0 and r["prefill_errors"] == 0
+            assert r["hit_ratio"] == 1.0 and r["requests"] == workload[-1]
+    finally:
+        floor.kill()
+        floor.wait()
