@@ -37,7 +37,17 @@ def test_a_slot_freed_by_a_closed_client_admits_a_new_one(transport):
 
         def a_new_client_is_admitted():
             c = server.connect(transport)
-            line = c.request("version\r\n")
+            try:
+                c.send("version\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                # Turned away and closed before the request left: over the UNIX socket the
+                # send itself fails. What it was told is still there to read.
+                pass
+            try:
+                line = c.read_line()
+            except ConnectionResetError:
+                c.close()  # over TCP, the reset for the request can overtake the refusal
+                return False
             if line.startswith(b"VERSION "):
                 clients.append(c)
                 return True
