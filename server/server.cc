@@ -100,7 +100,7 @@ class Server::Impl {
 
   void wait_for_hangup() {
     hangup_.async_wait([this](const boost::system::error_code& ec, int) {
-      if (ec) return;
+      if (ec || stopping_) return;  // as in schedule_upkeep(): a stop may have come first
       reopen_log();
       wait_for_hangup();
     });
@@ -111,7 +111,10 @@ class Server::Impl {
   void schedule_upkeep() {
     upkeep_.expires_after(cadence_.interval());
     upkeep_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
+      // stop() cancels the wait, but a wait that has just expired is already queued and
+      // runs with success: without this check it would schedule itself again and keep
+      // io_.run() from returning (seen under TSan at the millisecond cadence).
+      if (ec || stopping_) return;
       clock_.tick();
       cache_.sweep_expired(cadence_.sweep_chunks());
       cadence_.observe(state_.command_stats().bytes_read.get());
