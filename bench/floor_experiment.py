@@ -28,22 +28,19 @@ def main():
     print(f"| transport | server (50 connections, median of {runs}) | ops/s | server CPU µs/request | / memcached |")
     print("|---|---|---:|---:|---:|")
     for transport in ("tcp", "unix"):
-        processes = [
-            ("memcached", Process("memcached", memcached, [transport], 1, 64, cpu=server_cpu)),
-            ("memstripe", Process("memstripe", os.path.join(build, "memstripe"), [transport], 1, 64, cpu=server_cpu)),
-            ("floor", Process("floor", os.path.join(build, "memstripe-floor"), [transport], 1, 64, cpu=server_cpu)),
-        ]
-        results = {name: [] for name, _ in processes}
+        processes = {
+            "memcached": Process("memcached", memcached, [transport], 1, 64, cpu=server_cpu),
+            "memstripe": Process("memstripe", os.path.join(build, "memstripe"), [transport], 1, 64, cpu=server_cpu),
+            "floor": Process("floor", os.path.join(build, "memstripe-floor"), [transport], 1, 64, cpu=server_cpu),
+        }
         try:
-            for name, p in processes:
+            for name, p in processes.items():
                 p.start()
-                if name != "floor":
+                if name != "floor":  # it stores nothing
                     load.prefill(bench_bin, p, transport, client_cpu)
-            for _ in range(runs):
-                for name, p in processes:
-                    results[name].append(load.run(bench_bin, p, transport, FIFTY_CONNECTIONS, 3.0, 0.5, client_cpu))
+            results = load.alternate(bench_bin, processes, transport, FIFTY_CONNECTIONS, runs, client_cpu)
         finally:
-            for _, p in processes:
+            for p in processes.values():
                 p.stop()
         base = statistics.median(map(cpu_per_request, results["memcached"]))
         for name, runs_of in results.items():

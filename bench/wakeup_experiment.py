@@ -33,18 +33,14 @@ def main():
         ("memstripe", "memstripe", memstripe, []),
         ("memstripe -o no_lru_maintainer", "memstripe", memstripe, ["-o", "no_lru_maintainer"]),
     ]
-    processes = []
-    for name, kind, binary, extra in variants:
-        p = Process(kind, binary, ["tcp"], 1, 64, cpu=server_cpu, extra_args=extra).start()
-        load.prefill(bench_bin, p, "tcp", client_cpu)
-        processes.append((name, p))
-    results = {name: [] for name, _ in processes}
+    processes = {}
     try:
-        for _ in range(runs):
-            for name, p in processes:  # alternating, so drift hits every variant alike
-                results[name].append(load.run(bench_bin, p, "tcp", ONE_CONNECTION, 3.0, 0.5, client_cpu))
+        for name, kind, binary, extra in variants:
+            processes[name] = Process(kind, binary, ["tcp"], 1, 64, cpu=server_cpu, extra_args=extra).start()
+            load.prefill(bench_bin, processes[name], "tcp", client_cpu)
+        results = load.alternate(bench_bin, processes, "tcp", ONE_CONNECTION, runs, client_cpu)
     finally:
-        for _, p in processes:
+        for p in processes.values():
             p.stop()
     print(f"| server (TCP, 1 connection, median of {runs}) | ops/s | p50 µs | server CPU µs/request |")
     print("|---|---:|---:|---:|")

@@ -61,3 +61,14 @@ def run(bench_bin, process, transport, workload, duration, warmup, cpu=None):
     result["loadgen_cpu_s"] = loadgen_cpu
     result["loadgen_cpu_us_per_request"] = 1e6 * loadgen_cpu / replies
     return result
+
+
+def alternate(bench_bin, processes, transport, workload, runs, cpu=None, duration=3.0, warmup=0.5):
+    """Runs `workload` `runs` times on each of `processes` ({name: started Process}), one
+    after the other in turn, so drift hits every one alike; returns {name: [result]}."""
+    results = {name: [] for name in processes}
+    for _ in range(runs):
+        for name, process in processes.items():
+            results[name].append(run(bench_bin, process, transport, workload, duration, warmup, cpu))
+    return results
+

@@ -59,15 +59,13 @@ class Process:
         if "unix" in self.transports:
             self.unix_path = os.path.join(self.dir, "server.sock")
             args += ["-s", self.unix_path]
-        if self.kind == "floor":  # memstripe-floor: one transport, no port file
+        if self.kind == "floor":  # memstripe-floor: one transport, and no port file
             (transport,) = self.transports
             if transport == "tcp":
                 with socket.socket() as probe:
                     probe.bind(("127.0.0.1", 0))
-                    free_port = probe.getsockname()[1]
-                args = [self.binary, "--tcp", str(free_port)]
-                with open(port_file, "w") as f:
-                    f.write(f"TCP INET: {free_port}\n")
+                    self.port = probe.getsockname()[1]
+                args = [self.binary, "--tcp", str(self.port)]
             else:
                 args = [self.binary, "--unix", self.unix_path]
         if self.kind == "memcached" and os.geteuid() == 0:
@@ -97,7 +95,7 @@ class Process:
                     return False
             if "unix" in self.transports:
                 return os.path.exists(self.unix_path) and self._unix_accepts()
-            if self.kind == "floor":  # the port file was written before it listened
+            if self.kind == "floor":  # its port was chosen here, before it listened
                 return self._tcp_accepts()
             return True
 
