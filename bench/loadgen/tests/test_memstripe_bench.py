@@ -130,15 +130,25 @@ def test_no_server_is_an_error(tmp_path):
     assert "cannot connect" in proc.stderr
 
 
-FLOOR = os.environ.get("MEMSTRIPE_FLOOR_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-floor")
+FLOORS = {
+    "epoll": os.environ.get("MEMSTRIPE_FLOOR_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-floor"),
+    # Built when liburing is (.ci/deps installs it); an explicit path must exist.
+    "io_uring": os.environ.get("MEMSTRIPE_FLOOR_URING_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-floor-uring"),
+}
+IO_URING_UNAVAILABLE = 69  # memstripe-floor-uring's exit when the kernel refuses io_uring
 
 
+@pytest.mark.parametrize("responder", FLOORS)
 @pytest.mark.parametrize("transport", ["tcp", "unix"])
-def test_the_floor_responder_answers_every_workload_of_the_lab(tmp_path, transport):
-    """memstripe-floor (bench/floor_experiment.py's baseline) must answer what make
-    compare's workloads send, or its CPU per request would measure errors."""
+def test_the_floor_responder_answers_every_workload_of_the_lab(tmp_path, transport, responder):
+    """memstripe-floor and memstripe-floor-uring (bench/floor_experiment.py's baselines)
+    must answer what make compare's workloads send, or their CPU per request would
+    measure errors."""
     import socket
     from harness import wait_for
+    binary = FLOORS[responder]
+    if responder == "io_uring" and "MEMSTRIPE_FLOOR_URING_BIN" not in os.environ and not os.path.exists(binary):
+        pytest.skip("memstripe-floor-uring not built (no liburing)")
     if transport == "tcp":
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -154,9 +164,14 @@ def test_the_floor_responder_answers_every_workload_of_the_lab(tmp_path, transpo
         with socket.socket(family) as s:
             return s.connect_ex(address) == 0
 
-    floor = subprocess.Popen([FLOOR, *args])
+    floor = subprocess.Popen([binary, *args])
     try:
-        wait_for(accepts, 10, "memstripe-floor to listen")
+        def listening_or_refused():
+            if floor.poll() == IO_URING_UNAVAILABLE:
+                pytest.skip("this kernel refuses io_uring")
+            return accepts()
+
+        wait_for(listening_or_refused, 10, f"{os.path.basename(binary)} to listen")
         floor_target = type("Floor", (), {"bench_target": target})
         for workload in (["-c", 8, "-n", 4000], ["-c", 4, "-P", 16, "--batch", "-n", 4000],
                          ["-c", 4, "--multiget", 16, "-n", 1000]):
