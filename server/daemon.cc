@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -81,9 +82,9 @@ void hold_signals() {
   ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-void release_held_signals() {
+int open_held_signals_fd() {
   sigset_t set = held_signals();
-  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  return ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 std::string write_pid_file(const std::string& path) {

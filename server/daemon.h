@@ -20,12 +20,14 @@ void daemon_ready();
 
 std::string write_pid_file(const std::string& path);
 
-// SIGINT, SIGTERM, SIGUSR1 and SIGHUP are held pending from the start until the server's
-// handlers are in place: a supervisor may signal the moment the pid or port file appears,
-// and that must stop the server cleanly, not kill it. Threads started meanwhile inherit
-// the mask, so the signals are later delivered to the thread that releases them.
+// SIGINT, SIGTERM, SIGUSR1 and SIGHUP are blocked in every thread from the start, and the
+// server reads them from a signalfd instead: a supervisor may signal the moment the pid or
+// port file appears, and that must stop the server cleanly, not kill it. A signal sent
+// before the server reads stays pending until it does; no handler ever runs
+// asynchronously. Call before starting any thread: threads inherit the mask.
 void hold_signals();
-void release_held_signals();
+// A non-blocking signalfd for the held signals; -1 on failure, with errno set.
+int open_held_signals_fd();
 
 bool running_as_root();
 

@@ -1,11 +1,16 @@
 #include "server/server.h"
 
+#include <sys/signalfd.h>
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <system_error>
 #include <spdlog/spdlog.h>
 
 #include "protocol/session.h"
@@ -51,8 +56,7 @@ class Server::Impl {
         cache_(cache_config(options), clock_),
         protocol_(protocol_config(options)),
         state_(options_, clock_),
-        signals_(io_, SIGINT, SIGTERM, SIGUSR1),
-        hangup_(io_, SIGHUP),
+        signals_(io_, checked_signals_fd()),
         upkeep_(io_),
         cadence_(options.fast_maintenance),
         sockets_(std::move(sockets)) {
@@ -69,14 +73,9 @@ class Server::Impl {
   }
 
   int run() {
-    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-      // memcached stops gracefully on SIGUSR1 too (it saves a restartable cache first).
-      if (!ec) stop(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGUSR1");
-    });
-    wait_for_hangup();
+    wait_for_signals();
     schedule_upkeep();
-    workers_->start();  // the workers inherit the held signals: they stay on this thread
-    release_held_signals();
+    workers_->start();  // they inherit the held signals, which only signals_ reads
     for (auto& l : listeners_) l->start();
     for (const ListenerRecord& l : state_.listeners()) spdlog::info("listening on {}", l.address);
     io_.run();
@@ -93,16 +92,39 @@ class Server::Impl {
     for (auto& l : listeners_) l->stop();
     boost::system::error_code ignored;
     signals_.cancel(ignored);
-    hangup_.cancel(ignored);
     upkeep_.cancel();
     workers_->drain(kDrainGrace);
   }
 
-  void wait_for_hangup() {
-    hangup_.async_wait([this](const boost::system::error_code& ec, int) {
-      if (ec || stopping_) return;  // as in schedule_upkeep(): a stop may have come first
-      reopen_log();
-      wait_for_hangup();
+  static int checked_signals_fd() {
+    const int fd = open_held_signals_fd();
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
+    return fd;
+  }
+
+  // Signals sent before now are pending, and read here first.
+  void wait_for_signals() {
+    signals_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+      // As in schedule_upkeep(): a stop may have come after the wait completed.
+      if (ec || stopping_) return;
+      signalfd_siginfo info;
+      while (::read(signals_.native_handle(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        switch (info.ssi_signo) {
+          case SIGHUP:
+            reopen_log();
+            break;
+          // memcached stops gracefully on SIGUSR1 too (it saves a restartable cache first).
+          case SIGINT:
+            return stop("SIGINT");
+          case SIGTERM:
+            return stop("SIGTERM");
+          case SIGUSR1:
+            return stop("SIGUSR1");
+          default:
+            break;
+        }
+      }
+      wait_for_signals();
     });
   }
 
@@ -128,8 +150,7 @@ class Server::Impl {
   protocol::ProtocolConfig protocol_;
   ServerState state_;
   boost::asio::io_context io_{1};
-  boost::asio::signal_set signals_;
-  boost::asio::signal_set hangup_;
+  boost::asio::posix::stream_descriptor signals_;  // the signalfd of the held signals
   boost::asio::steady_timer upkeep_;
   MaintenanceCadence cadence_;
   std::vector<ListenSocket> sockets_;

@@ -97,3 +97,30 @@ def test_sighup_reopens_the_log_file(tmp_path):
         server.proc.send_signal(signal.SIGHUP)
         wait_for(lambda: log.exists() and "log file reopened" in log.read_text(), 10, "a new log file")
         assert server.proc.poll() is None
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGUSR1])
+def test_a_stop_signal_sent_the_moment_the_port_file_appears_stops_cleanly(sig):
+    # A supervisor may signal as soon as the port (or pid) file exists: before the server
+    # runs its loop. The signal waits, pending, and the server stops as for any other.
+    for _ in range(5):
+        server = ServerProcess("memstripe").start()
+        try:
+            server.proc.send_signal(sig)
+            assert server.proc.wait(20) == 0, server.log()
+            assert f"{signal.Signals(sig).name}: stopping" in server.log()
+        finally:
+            server.stop()
+
+
+def test_a_hangup_sent_the_moment_the_port_file_appears_reopens_the_log_and_serves_on(tmp_path, transport):
+    log = tmp_path / "memstripe.log"
+    server = ServerProcess("memstripe", args=["--logfile", str(log)]).start()
+    try:
+        server.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "log file reopened" in log.read_text(), 10, "the hangup to be read")
+        with server.connect(transport) as c:
+            assert c.request("version\r\n").startswith(b"VERSION ")
+        assert server.stop() == 0
+    finally:
+        server.stop()
