@@ -43,9 +43,11 @@ tsan: deps
 
 # libFuzzer (clang, ASan+UBSan) over the text parser, the meta parser and a whole
 # connection, one target after the other on one core (tests/fuzz/run.sh). `make fuzz` runs
-# each for FUZZ_SECONDS and keeps its corpus in build-fuzz/; fuzz-smoke is CI's short run.
+# each for FUZZ_SECONDS from a random seed and keeps its corpus in build-fuzz/; fuzz-smoke
+# is CI's reproducible run: FUZZ_SMOKE_RUNS executions each from a fixed seed over the
+# kept corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer
 
 fuzz: deps
@@ -54,7 +56,7 @@ fuzz: deps
 
 fuzz-smoke: deps
 	$(call cmake_build,build-fuzz,-DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_COMPILER=clang++,$(FUZZ_BUILD_TARGETS))
-	@tests/fuzz/run.sh build-fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+	@tests/fuzz/run.sh --smoke build-fuzz $(FUZZ_SMOKE_RUNS) $(FUZZ_TARGETS)
 
 # Google Benchmark microbenchmarks of the parser and the storage engine.
 bench: build

@@ -20,8 +20,8 @@ bool key_fits(std::string_view key) noexcept { return key.size() <= storage::kMa
 
 bool has_noreply(const Tokens& tokens) noexcept { return tokens.last() == reply::kNoreply; }
 
-StorageRequest parse_storage_request(const Tokens& tokens, bool with_cas) noexcept {
-  StorageRequest r;
+StorageArgs parse_storage_request(const Tokens& tokens, bool with_cas) noexcept {
+  StorageArgs r;
   r.noreply = has_noreply(tokens);
   r.key = tokens[kKeyToken];
   if (!key_fits(r.key)) {
@@ -47,8 +47,8 @@ StorageRequest parse_storage_request(const Tokens& tokens, bool with_cas) noexce
   return r;
 }
 
-RetrievalRequest parse_retrieval_request(const Tokens& tokens, std::string_view line, bool touch) noexcept {
-  RetrievalRequest r;
+RetrievalArgs parse_retrieval_request(const Tokens& tokens, std::string_view line, bool touch) noexcept {
+  RetrievalArgs r;
   std::size_t first_key = kKeyToken;
   if (touch) {
     if (!safe_strtol(tokens[1], r.exptime)) {
@@ -74,8 +74,8 @@ bool keys_fit(std::string_view keys) noexcept {
   return true;
 }
 
-DeleteRequest parse_delete_request(const Tokens& tokens) noexcept {
-  DeleteRequest r;
+DeleteArgs parse_delete_request(const Tokens& tokens) noexcept {
+  DeleteArgs r;
   const std::size_t ntokens = tokens.ntokens();
   if (ntokens > 3) {
     // Only "delete <key> 0", "delete <key> noreply" and "delete <key> 0 noreply" remain
@@ -94,8 +94,8 @@ DeleteRequest parse_delete_request(const Tokens& tokens) noexcept {
   return r;
 }
 
-ArithmeticRequest parse_arithmetic_request(const Tokens& tokens) noexcept {
-  ArithmeticRequest r;
+ArithmeticArgs parse_arithmetic_request(const Tokens& tokens) noexcept {
+  ArithmeticArgs r;
   r.noreply = has_noreply(tokens);
   r.key = tokens[kKeyToken];
   if (!key_fits(r.key)) {
@@ -106,8 +106,8 @@ ArithmeticRequest parse_arithmetic_request(const Tokens& tokens) noexcept {
   return r;
 }
 
-TouchRequest parse_touch_request(const Tokens& tokens) noexcept {
-  TouchRequest r;
+TouchArgs parse_touch_request(const Tokens& tokens) noexcept {
+  TouchArgs r;
   r.noreply = has_noreply(tokens);
   r.key = tokens[kKeyToken];
   if (!key_fits(r.key)) {
@@ -118,8 +118,8 @@ TouchRequest parse_touch_request(const Tokens& tokens) noexcept {
   return r;
 }
 
-FlushRequest parse_flush_request(const Tokens& tokens) noexcept {
-  FlushRequest r;
+FlushArgs parse_flush_request(const Tokens& tokens) noexcept {
+  FlushArgs r;
   r.noreply = has_noreply(tokens);
   // A delay is read whenever there is a token besides a trailing noreply.
   if (tokens.ntokens() != (r.noreply ? 3u : 2u) && !safe_strtol(tokens[1], r.delay)) {
@@ -128,15 +128,15 @@ FlushRequest parse_flush_request(const Tokens& tokens) noexcept {
   return r;
 }
 
-VerbosityRequest parse_verbosity_request(const Tokens& tokens) noexcept {
-  VerbosityRequest r;
+VerbosityArgs parse_verbosity_request(const Tokens& tokens) noexcept {
+  VerbosityArgs r;
   r.noreply = has_noreply(tokens);
   if (!safe_strtoul(tokens[1], r.level)) r.error = reply::kBadCommandLineFormat;
   return r;
 }
 
-MemlimitRequest parse_memlimit_request(const Tokens& tokens) noexcept {
-  MemlimitRequest r;
+MemlimitArgs parse_memlimit_request(const Tokens& tokens) noexcept {
+  MemlimitArgs r;
   r.noreply = has_noreply(tokens);
   if (!safe_strtoul(tokens[1], r.megabytes)) {
     r.error = reply::kError;

@@ -18,7 +18,7 @@ bool key_fits(std::string_view key) noexcept;
 
 // set/add/replace/append/prepend <key> <flags> <exptime> <bytes> [noreply]
 // cas <key> <flags> <exptime> <bytes> <cas unique> [noreply]
-struct StorageRequest {
+struct StorageArgs {
   std::string_view key;
   std::uint32_t flags = 0;
   std::int32_t exptime = 0;
@@ -27,66 +27,66 @@ struct StorageRequest {
   bool noreply = false;
   std::string_view error;
 };
-StorageRequest parse_storage_request(const Tokens& tokens, bool with_cas) noexcept;
+StorageArgs parse_storage_request(const Tokens& tokens, bool with_cas) noexcept;
 
 // get/gets <key>*, gat/gats <exptime> <key>*
-struct RetrievalRequest {
+struct RetrievalArgs {
   std::int32_t exptime = 0;
   std::string_view keys;  // from the first key to the end of the line
   std::string_view error;
 };
-RetrievalRequest parse_retrieval_request(const Tokens& tokens, std::string_view line, bool touch) noexcept;
+RetrievalArgs parse_retrieval_request(const Tokens& tokens, std::string_view line, bool touch) noexcept;
 // memcached refuses a whole multi-get when one of its keys is longer than 250 bytes.
 bool keys_fit(std::string_view keys) noexcept;
 
 // delete <key> [0] [noreply]
-struct DeleteRequest {
+struct DeleteArgs {
   std::string_view key;
   bool noreply = false;
   std::string_view error;
 };
-DeleteRequest parse_delete_request(const Tokens& tokens) noexcept;
+DeleteArgs parse_delete_request(const Tokens& tokens) noexcept;
 
 // incr/decr <key> <delta> [noreply]
-struct ArithmeticRequest {
+struct ArithmeticArgs {
   std::string_view key;
   std::uint64_t delta = 0;
   bool noreply = false;
   std::string_view error;
 };
-ArithmeticRequest parse_arithmetic_request(const Tokens& tokens) noexcept;
+ArithmeticArgs parse_arithmetic_request(const Tokens& tokens) noexcept;
 
 // touch <key> <exptime> [noreply]
-struct TouchRequest {
+struct TouchArgs {
   std::string_view key;
   std::int32_t exptime = 0;
   bool noreply = false;
   std::string_view error;
 };
-TouchRequest parse_touch_request(const Tokens& tokens) noexcept;
+TouchArgs parse_touch_request(const Tokens& tokens) noexcept;
 
 // flush_all [delay] [noreply]
-struct FlushRequest {
+struct FlushArgs {
   std::int32_t delay = 0;
   bool noreply = false;
   std::string_view error;
 };
-FlushRequest parse_flush_request(const Tokens& tokens) noexcept;
+FlushArgs parse_flush_request(const Tokens& tokens) noexcept;
 
 // verbosity <level> [noreply]
-struct VerbosityRequest {
+struct VerbosityArgs {
   std::uint32_t level = 0;
   bool noreply = false;
   std::string_view error;
 };
-VerbosityRequest parse_verbosity_request(const Tokens& tokens) noexcept;
+VerbosityArgs parse_verbosity_request(const Tokens& tokens) noexcept;
 
 // cache_memlimit <megabytes> [noreply]
-struct MemlimitRequest {
+struct MemlimitArgs {
   std::uint32_t megabytes = 0;
   bool noreply = false;
   std::string_view error;
 };
-MemlimitRequest parse_memlimit_request(const Tokens& tokens) noexcept;
+MemlimitArgs parse_memlimit_request(const Tokens& tokens) noexcept;
 
 }  // namespace memstripe::protocol

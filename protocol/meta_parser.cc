@@ -96,6 +96,32 @@ struct FlagReader {
   }
 };
 
+void MetaFlags::clear() noexcept {
+  ttl = 0;
+  vivify_ttl = 0;
+  recache_ttl = 0;
+  client_flags = 0;
+  compare_cas = 0;
+  delta = 1;
+  initial = 0;
+  mode = 0;
+  opaque = {};
+  count_ = 0;
+  slot_.fill(0);
+}
+
+void MetaRequest::reset() noexcept {
+  raw_key = {};
+  binary_key = false;
+  flags.clear();
+  value_length = 0;
+  store_mode = storage::StoreMode::kSet;
+  decrement = false;
+  error = {};
+  swallow_data_block = false;
+  decoded_length = 0;
+}
+
 bool opaque_too_long(const MetaFlags& flags) noexcept { return flags.opaque.size() > kMaxOpaqueLength; }
 
 namespace {

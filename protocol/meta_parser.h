@@ -46,6 +46,8 @@ class MetaFlags {
     return has(first) && has(second) && position(first) < position(second);
   }
   std::size_t size() const noexcept { return count_; }
+  // As if no flag had been read (a reused request).
+  void clear() noexcept;
   // The whole token: its first byte is the flag.
   std::string_view operator[](std::size_t i) const noexcept { return tokens_[i]; }
 
@@ -66,12 +68,15 @@ class MetaFlags {
   // memcached keeps a seen-table of the bytes below 127; any byte from 127 up is refused.
   static constexpr std::size_t kFlagBytes = 127;
 
-  std::array<std::string_view, kMaxFlags> tokens_{};
+  std::array<std::string_view, kMaxFlags> tokens_;  // the first count_ are set
   std::size_t count_ = 0;
   std::array<std::uint8_t, kFlagBytes> slot_{};  // index + 1; 0: not given
 };
 
 struct MetaRequest {
+  // Ready to parse another line into (one request is reused for every meta line of a read).
+  void reset() noexcept;
+
   // The key as the cache sees it: decoded from base64 when `b` was given.
   std::string_view key() const noexcept {
     return binary_key ? std::string_view(decoded_key.data(), decoded_length) : raw_key;
@@ -93,7 +98,7 @@ struct MetaRequest {
   // block (its "\r\n" included) instead of reading it as commands.
   bool swallow_data_block = false;
 
-  std::array<char, storage::kMaxKeyLength> decoded_key{};
+  std::array<char, storage::kMaxKeyLength> decoded_key;  // the first decoded_length are set
   std::size_t decoded_length = 0;
 };
 

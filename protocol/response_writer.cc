@@ -45,38 +45,4 @@ void write_number_line(OutputQueue& out, std::uint64_t value) {
   out.commit(static_cast<std::size_t>(p - start));
 }
 
-void StatWriter::text(std::string_view name, std::string_view value) {
-  char* const start = out_.reserve(reply::kStatPrefix.size() + name.size() + 1 + value.size() + 2);
-  char* p = put(start, reply::kStatPrefix);
-  p = put(p, name);
-  *p++ = ' ';
-  p = put(p, value);
-  p = put(p, reply::kCrlf);
-  out_.commit(static_cast<std::size_t>(p - start));
-}
-
-void StatWriter::number(std::string_view name, std::uint64_t value) {
-  char digits[kMaxDecimalDigits];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  text(name, std::string_view(digits, static_cast<std::size_t>(end - digits)));
-}
-
-void StatWriter::signed_number(std::string_view name, std::int64_t value) {
-  char digits[kMaxDecimalDigits + 1];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  text(name, std::string_view(digits, static_cast<std::size_t>(end - digits)));
-}
-
-void StatWriter::class_number(std::string_view prefix, unsigned id, std::string_view name,
-                              std::uint64_t value) {
-  char label[64];
-  char* p = put(label, prefix.substr(0, 16));
-  p = std::to_chars(p, p + 10, id).ptr;
-  *p++ = ':';
-  p = put(p, name.substr(0, static_cast<std::size_t>(label + sizeof label - p)));
-  number(std::string_view(label, static_cast<std::size_t>(p - label)), value);
-}
-
-void StatWriter::end() { out_.append(reply::kEnd); }
-
 }  // namespace memstripe::protocol

@@ -1,12 +1,14 @@
 #include "protocol/session.h"
 
-#include <algorithm>
-#include <cstring>
 #include <limits>
 #include <utility>
+#include <variant>
 
-#include "protocol/responses.h"
-#include "protocol/session_core.h"
+#include "protocol/admin_commands.h"
+#include "protocol/key_commands.h"
+#include "protocol/retrieval_commands.h"
+#include "protocol/stats_commands.h"
+#include "protocol/storage_commands.h"
 
 namespace memstripe::protocol {
 namespace {
@@ -15,193 +17,138 @@ namespace {
 // decides a connection's protocol from its first byte; memstripe speaks text only.
 constexpr unsigned char kBinaryRequestMagic = 0x80;
 
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
 }  // namespace
 
-// --- Session: the server-facing shell ------------------------------------------------
-
-Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats,
-                 const ProtocolConfig& config)
-    : core_(std::make_unique<SessionCore>(cache, server, stats, config)) {}
-
-Session::~Session() = default;
+Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats, const ProtocolConfig& config)
+    : context_{cache, stats, server, config}, decoder_(ParseOptions{config.debug_clock}), encoder_(cache.clock()) {}
 
 std::size_t Session::process(std::string_view input, OutputQueue& out) {
   unsigned unlimited = std::numeric_limits<unsigned>::max();
-  return core_->process(input, out, unlimited);
+  return process(input, out, unlimited);
 }
+
 std::size_t Session::process(std::string_view input, OutputQueue& out, unsigned& commands_left) {
-  return core_->process(input, out, commands_left);
-}
-std::span<char> Session::value_sink() noexcept { return core_->value_sink(); }
-void Session::value_received(std::size_t n) noexcept { core_->value_received(n); }
-Session::Close Session::close_requested() const noexcept { return core_->close_requested(); }
-std::string_view Session::close_reason() const noexcept { return core_->close_reason(); }
-bool Session::mid_command() const noexcept { return core_->mid_command(); }
-
-// --- SessionCore: framing, data blocks, dispatch --------------------------------------
-
-SessionCore::SessionCore(storage::Cache& cache, ServerContext& server, CommandStats& stats,
-                         const ProtocolConfig& config)
-    : cache_(cache),
-      server_(server),
-      stats_(stats),
-      config_(config),
-      parse_options_{config.debug_clock},
-      meta_(*this) {}
-
-std::size_t SessionCore::process(std::string_view input, OutputQueue& out, unsigned& commands_left) {
   if (!seen_first_byte_ && !input.empty()) {
     seen_first_byte_ = true;
     if (static_cast<unsigned char>(input.front()) == kBinaryRequestMagic) {
-      request_close(Session::Close::kNow, "binary protocol is not supported");
+      request_close(Close::kNow, "binary protocol is not supported");
       return 0;
     }
   }
+  TextRequest request;
+  MetaRequest meta;
   std::size_t pos = 0;
-  while (pos < input.size() && close_ == Session::Close::kNo) {
-    const std::string_view rest = input.substr(pos);
-    if (phase_ == Phase::kDataBlock) {
-      pos += take_data_block(rest, out);
-      continue;
+  while (close_ == Close::kNo) {
+    if (commands_left == 0 && decoder_.at_command_line()) break;
+    const DecodeResult decoded = decoder_.decode(input.substr(pos), request, meta);
+    pos += decoded.consumed;
+    if (decoded.new_command) --commands_left;
+    switch (decoded.status) {
+      case DecodeStatus::kRequest: execute(request, out); break;
+      case DecodeStatus::kValueExpected: begin_store(request, out); break;
+      case DecodeStatus::kValueComplete: finish_store(out); break;
+      case DecodeStatus::kSkipped: break;
+      case DecodeStatus::kNeedMore: return pos;
+      case DecodeStatus::kClose: request_close(Close::kNow, decoder_.close_reason()); return pos;
     }
-    if (phase_ == Phase::kSwallow) {
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(swallow_left_, rest.size()));
-      swallow_left_ -= n;
-      pos += n;
-      if (swallow_left_ == 0) phase_ = Phase::kCommandLine;
-      continue;
-    }
-    if (commands_left == 0) break;
-    const Frame frame = framer_.next(rest);
-    if (frame.status == FrameStatus::kNeedMore) break;
-    if (frame.status == FrameStatus::kClose) {
-      request_close(Session::Close::kNow, frame.close_reason);
-      break;
-    }
-    pos += frame.consumed;
-    --commands_left;
-    execute(parse_command(frame.line, parse_options_), out);
   }
   return pos;
 }
 
-std::span<char> SessionCore::value_sink() noexcept {
-  if (phase_ != Phase::kDataBlock) return {};
-  return pending_.item.value().subspan(pending_.filled);
+void Session::execute(TextRequest& request, OutputQueue& out) {
+  TextEncoder& encoder = encoder_;
+  std::visit(
+      Overloaded{
+          [&](const NoRequest&) { encoder.answer(request, out); },
+          [&](GetRequest& get) {
+            RetrievalCommands retrieval(context_);
+            std::string_view key;
+            while (get.keys.next(key)) encoder.value(request, retrieval.get(key, get.options), out);
+            encoder.end_of_values(request, out);
+          },
+          [&](const TouchRequest& touch) { encoder.touched(request, KeyCommands(context_).touch(touch), out); },
+          [&](const DescribeRequest& describe) {
+            encoder.described(request, RetrievalCommands(context_).describe(describe), out);
+          },
+          [&](const StoreRequest&) {},  // begin_store()
+          [&](const RemoveRequest& remove) { encoder.removed(request, KeyCommands(context_).remove(remove), out); },
+          [&](const ArithmeticRequest& arithmetic) {
+            encoder.arithmetic(request, KeyCommands(context_).arithmetic(arithmetic), out);
+          },
+          [&](const FlushRequest& flush) { encoder.admin(request, AdminCommands(context_).flush(flush), out); },
+          [&](const VersionRequest&) { encoder.version(request, AdminCommands(context_).version(), out); },
+          [&](const NoopRequest&) { encoder.noop(request, out); },
+          [&](const QuitRequest&) { request_close(Close::kAfterReplies, "quit"); },
+          [&](const VerbosityRequest& verbosity) {
+            AdminCommands(context_).verbosity(verbosity);
+            encoder.admin(request, AdminStatus::kDone, out);
+          },
+          [&](const ShutdownRequest& shutdown) {
+            const AdminStatus status = AdminCommands(context_).shutdown(shutdown);
+            if (status == AdminStatus::kDone) {
+              request_close(Close::kNow, "shutdown");  // memcached closes without a reply
+            } else {
+              encoder.shutdown_refused(request, status, out);
+            }
+          },
+          [&](const MemlimitRequest& memlimit) {
+            encoder.admin(request, AdminCommands(context_).set_memory_limit(memlimit), out);
+          },
+          [&](const AdvanceClockRequest& advance) {
+            AdminCommands(context_).advance_clock(advance);
+            encoder.admin(request, AdminStatus::kDone, out);
+          },
+          [&](const StatsRequest& stats) {
+            TextEncoder::StatLines lines(out);
+            StatsCommands(context_).report(stats, lines);
+            encoder.end_of_stats(stats, out);
+          },
+          [&](const DumpRequest& dump) {
+            TextEncoder::DumpLines lines = encoder.dump_lines(dump, out);
+            const DumpStatus status =
+                StatsCommands(context_).dump(dump, [&lines](const storage::ItemInfo& item) { return lines.item(item); });
+            encoder.end_of_dump(dump, status, out);
+          },
+      },
+      request.command);
 }
 
-void SessionCore::value_received(std::size_t n) noexcept {
-  if (phase_ != Phase::kDataBlock) return;
-  const std::size_t room = pending_.item.value().size() - pending_.filled;
-  n = std::min(n, room);
-  pending_.filled += n;
+void Session::begin_store(TextRequest& request, OutputQueue& out) {
+  const auto& store = std::get<StoreRequest>(request.command);
+  storage::AllocResult allocated = StorageCommands(context_).allocate(store);
+  if (allocated.status != storage::AllocStatus::kOk) {
+    encoder_.store_refused(request, allocated.status, out);
+    decoder_.refuse_value();
+    return;
+  }
+  decoder_.accept_value(std::move(allocated.item));
 }
 
-bool SessionCore::mid_command() const noexcept {
-  return phase_ != Phase::kCommandLine || framer_.mid_line();
+void Session::finish_store(OutputQueue& out) {
+  PendingValue& pending = decoder_.pending_value();
+  StorageCommands storage(context_);
+  storage.value_arrived();
+  if (!pending.terminated()) {
+    pending.item.reset();
+    encoder_.bad_data_chunk(pending.reply, out);
+    return;
+  }
+  // The key is shown from the item, which the store may hand to the cache or free.
+  storage::ItemRef shown;
+  if (pending.reply.echoes('k')) shown = pending.item;
+  const storage::StoreResult result = storage.store(pending.mode, pending.options, std::move(pending.item));
+  encoder_.stored(pending.reply, result, shown, out);
 }
 
-void SessionCore::expect_data_block(storage::NewItem&& item, StoreOrigin origin, storage::StoreMode mode,
-                                    const storage::StoreOptions& options) {
-  pending_.item = std::move(item);
-  pending_.filled = 0;
-  pending_.trailer_seen = 0;
-  pending_.origin = origin;
-  pending_.mode = mode;
-  pending_.options = options;
-  pending_.noreply = noreply_;
-  phase_ = Phase::kDataBlock;
-}
-
-void SessionCore::swallow_data_block(std::uint64_t bytes) noexcept {
-  swallow_left_ = bytes;
-  phase_ = bytes == 0 ? Phase::kCommandLine : Phase::kSwallow;
-}
-
-void SessionCore::request_close(Session::Close how, std::string_view reason) noexcept {
-  if (close_ == Session::Close::kNow) return;
+void Session::request_close(Close how, std::string_view reason) noexcept {
+  if (close_ == Close::kNow) return;
   close_ = how;
   close_reason_ = reason;
-}
-
-std::size_t SessionCore::take_data_block(std::string_view input, OutputQueue& out) {
-  std::size_t used = 0;
-  const std::span<char> value = pending_.item.value();
-  if (pending_.filled < value.size()) {
-    const std::size_t n = std::min(value.size() - pending_.filled, input.size());
-    if (n != 0) std::memcpy(value.data() + pending_.filled, input.data(), n);
-    pending_.filled += n;
-    used = n;
-  }
-  // memcached reads exactly length + 2 bytes and only then looks at the last two.
-  while (pending_.filled == value.size() && pending_.trailer_seen < 2 && used < input.size()) {
-    pending_.trailer[pending_.trailer_seen++] = input[used++];
-  }
-  if (pending_.trailer_seen == 2) finish_data_block(out);
-  return used;
-}
-
-void SessionCore::finish_data_block(OutputQueue& out) {
-  phase_ = Phase::kCommandLine;
-  stats_.cmd_set.add();
-  noreply_ = pending_.noreply;
-  const bool terminated = pending_.trailer[0] == '\r' && pending_.trailer[1] == '\n';
-  if (pending_.origin == StoreOrigin::kMeta) {
-    if (terminated) {
-      meta_.finish_store(std::move(pending_.item), out);
-    } else {
-      pending_.item.reset();
-      meta_.bad_data_chunk(out);
-    }
-  } else if (terminated) {
-    store_classic(pending_, out);
-  } else {
-    pending_.item.reset();
-    reply(out, reply::kBadDataChunk);
-  }
-  pending_.item.reset();
-  noreply_ = false;
-}
-
-void SessionCore::execute(const Command& command, OutputQueue& out) {
-  noreply_ = false;
-  using storage::StoreMode;
-  switch (command.code) {
-    case CommandCode::kError: out.append(reply::kError); return;
-    case CommandCode::kHttp: request_close(Session::Close::kNow, "HTTP request"); return;
-    case CommandCode::kGet: retrieve(command, out, false, false); return;
-    case CommandCode::kGets: retrieve(command, out, true, false); return;
-    case CommandCode::kGat: retrieve(command, out, false, true); return;
-    case CommandCode::kGats: retrieve(command, out, true, true); return;
-    case CommandCode::kSet: store(command, StoreMode::kSet, out); return;
-    case CommandCode::kAdd: store(command, StoreMode::kAdd, out); return;
-    case CommandCode::kReplace: store(command, StoreMode::kReplace, out); return;
-    case CommandCode::kAppend: store(command, StoreMode::kAppend, out); return;
-    case CommandCode::kPrepend: store(command, StoreMode::kPrepend, out); return;
-    case CommandCode::kCas: store(command, StoreMode::kCas, out); return;
-    case CommandCode::kDelete: remove(command, out); return;
-    case CommandCode::kIncr: arithmetic(command, true, out); return;
-    case CommandCode::kDecr: arithmetic(command, false, out); return;
-    case CommandCode::kTouch: touch(command, out); return;
-    case CommandCode::kStats: report_stats(command, out); return;
-    case CommandCode::kFlushAll: flush_all(command, out); return;
-    case CommandCode::kVersion: version(out); return;
-    case CommandCode::kQuit: request_close(Session::Close::kAfterReplies, "quit"); return;
-    case CommandCode::kVerbosity: verbosity(command, out); return;
-    case CommandCode::kShutdown: shutdown(command, out); return;
-    case CommandCode::kCacheMemlimit: cache_memlimit(command, out); return;
-    case CommandCode::kSlabs: slabs(command, out); return;
-    case CommandCode::kLru: lru(command, out); return;
-    case CommandCode::kLruCrawler: lru_crawler(command, out); return;
-    case CommandCode::kWatch: watch(command, out); return;
-    case CommandCode::kMetaGet:
-    case CommandCode::kMetaSet:
-    case CommandCode::kMetaDelete:
-    case CommandCode::kMetaArithmetic:
-    case CommandCode::kMetaNoop:
-    case CommandCode::kMetaDebug: meta_.execute(command, out); return;
-    case CommandCode::kDebugAdvanceClock: debug_advance_clock(command, out); return;
-  }
 }
 
 }  // namespace memstripe::protocol

@@ -1,41 +1,24 @@
-// `stats` and its subcommands, and `lru_crawler metadump`: memcached 1.6.18's names, order
-// and formats, for a memcached built without extstore, TLS or the proxy and run without
-// slab reassignment, the LRU maintainer and the LRU crawler (memstripe has none of them,
-// so their lines are absent as they are from such a memcached).
-#include <sys/resource.h>
-#include <unistd.h>
+#include "protocol/stats_commands.h"
 
 #include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <string_view>
 #include <vector>
 
 #include "protocol/numbers.h"
-#include "protocol/response_writer.h"
-#include "protocol/responses.h"
-#include "protocol/session_core.h"
 #include "protocol/version.h"
 
 namespace memstripe::protocol {
 namespace {
 
-// What `stats` calls memcached's "libevent" line: the event library the server runs on.
-constexpr std::string_view kEventLibrary = "boost-asio";
-// memcached numbers its slab classes from 1; memstripe's size classes from 0.
-constexpr unsigned kFirstClassId = 1;
 // memcached's MAX_NUMBER_OF_SLAB_CLASSES: `stats cachedump` refuses ids from here on
 // (memstripe has more classes: ids it has are accepted).
 constexpr std::uint32_t kMemcachedClassLimit = 64;
 // Above any class memstripe has (its size classes stay well under this).
 constexpr std::uint32_t kMaxClassId = 256;
-// memcached caps a cachedump reply at 2 MB.
-constexpr std::size_t kCachedumpMaxBytes = 2 * 1024 * 1024;
-
-unsigned class_id(unsigned size_class) noexcept { return size_class + kFirstClassId; }
 
 // "<seconds>.<microseconds, 6 digits>", memcached's rusage format.
 std::string_view format_timeval(const timeval& tv, char (&buf)[48]) {
@@ -45,28 +28,8 @@ std::string_view format_timeval(const timeval& tv, char (&buf)[48]) {
   const char* end = std::to_chars(micro, micro + sizeof micro, static_cast<long long>(tv.tv_usec)).ptr;
   const auto digits = static_cast<std::size_t>(end - micro);
   for (std::size_t i = digits; i < 6; ++i) *p++ = '0';
-  p = put(p, std::string_view(micro, digits));
+  for (std::size_t i = 0; i < digits; ++i) *p++ = micro[i];
   return std::string_view(buf, static_cast<std::size_t>(p - buf));
-}
-
-// memcached's uriencode() for metadump keys: unreserved bytes as they are, the rest %XX.
-void append_uri_encoded(std::string_view key, OutputQueue& out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  char* const start = out.reserve(key.size() * 3);
-  char* p = start;
-  for (const char c : key) {
-    const auto b = static_cast<unsigned char>(c);
-    const bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-                       b == '-' || b == '.' || b == '_' || b == '~';
-    if (plain) {
-      *p++ = c;
-    } else {
-      *p++ = '%';
-      *p++ = kHex[b >> 4];
-      *p++ = kHex[b & 0xF];
-    }
-  }
-  out.commit(static_cast<std::size_t>(p - start));
 }
 
 // lru_crawler's class list: "all", "hash" (metadump only) or ids separated by commas.
@@ -79,7 +42,7 @@ bool parse_class_list(std::string_view text, std::vector<unsigned>& ids) {
     std::uint32_t id = 0;
     // memcached splits with strtok(), which skips empty parts.
     if (!part.empty()) {
-      if (!safe_strtoul(part, id) || id < kFirstClassId || id >= kMaxClassId) return false;
+      if (!safe_strtoul(part, id) || id < StatsCommands::class_id(0) || id >= kMaxClassId) return false;
       ids.push_back(id);
     }
     if (comma == std::string_view::npos) break;
@@ -90,172 +53,145 @@ bool parse_class_list(std::string_view text, std::vector<unsigned>& ids) {
 
 }  // namespace
 
-void SessionCore::report_stats(const Command& command, OutputQueue& out) {
-  const Tokens& t = command.tokens;
-  if (t.ntokens() == 2) {
-    stats_general(out);
-    return;
-  }
-  const std::string_view sub = t[1];
-  StatWriter w(out);
-  if (sub == "reset") {
-    cache_.reset_stats();
-    server_.reset_command_stats();
-    out.append(reply::kReset);
-  } else if (sub == "detail") {
-    stats_detail(command, out);
-  } else if (sub == "settings") {
-    server_.append_settings(out);
-    w.end();
-  } else if (sub == "cachedump") {
-    stats_cachedump(command, out);
-  } else if (sub == "conns") {
-    server_.append_connections(out);
-    w.end();
-  } else if (sub == "items") {
-    stats_items(out);
-  } else if (sub == "slabs") {
-    stats_slabs(out);
-  } else if (sub == "sizes" || sub == "sizes_disable") {
-    // memstripe keeps no size histogram: memcached's answer with the feature off.
-    w.text("sizes_status", "disabled");
-    w.end();
-  } else if (sub == "sizes_enable") {
-    // memcached's error form (it has no END here; memstripe adds it so clients do not hang).
-    w.text("sizes_status", "error");
-    w.text("sizes_error", "not_supported");
-    w.end();
-  } else {
-    out.append(reply::kError);
+void StatsCommands::report(const StatsRequest& request, StatSink& sink) {
+  switch (request.group) {
+    case StatsGroup::kGeneral: return general(sink);
+    case StatsGroup::kSettings: return context_.server.report_settings(sink);
+    case StatsGroup::kItems: return items(sink);
+    case StatsGroup::kSlabs: return slabs(sink);
+    case StatsGroup::kConns: return context_.server.report_connections(sink);
+    case StatsGroup::kSizes:
+      // memstripe keeps no size histogram: memcached's answer with the feature off.
+      sink.stat("sizes_status", "disabled");
+      return;
+    case StatsGroup::kSizesEnable:
+      sink.stat("sizes_status", "error");
+      sink.stat("sizes_error", "not_supported");
+      return;
+    case StatsGroup::kReset: return reset();
+    // memstripe keeps no per-prefix counters: on and off are accepted, the dump is empty
+    // (what memcached dumps before anything is recorded).
+    case StatsGroup::kDetailOn:
+    case StatsGroup::kDetailDump:
+    case StatsGroup::kDetailUsage:
+    case StatsGroup::kUnknown: return;
   }
 }
 
-void SessionCore::stats_general(OutputQueue& out) {
-  const storage::CacheStats cache = cache_.stats();
-  const ServerContext::ConnectionStats conns = server_.connection_stats();
-  const CommandStats commands = server_.command_stats();
-  const storage::Clock& clock = cache_.clock();
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
+void StatsCommands::reset() {
+  context_.cache.reset_stats();
+  context_.server.reset_command_stats();
+}
+
+void StatsCommands::general(StatSink& sink) {
+  const storage::CacheStats cache = context_.cache.stats();
+  const ServerContext::ConnectionStats conns = context_.server.connection_stats();
+  const ServerContext::ProcessStats process = context_.server.process_stats();
+  const CommandStats commands = context_.server.command_stats();
+  const storage::Clock& clock = context_.cache.clock();
   char time_buf[48];
 
-  StatWriter w(out);
-  w.number("pid", static_cast<std::uint64_t>(getpid()));
-  w.number("uptime", clock.now());
-  w.signed_number("time", clock.unix_now());
-  w.text("version", kMemcachedVersion);
-  w.text("libevent", kEventLibrary);
-  w.number("pointer_size", 8 * sizeof(void*));
-  w.text("rusage_user", format_timeval(usage.ru_utime, time_buf));
-  w.text("rusage_system", format_timeval(usage.ru_stime, time_buf));
-  w.number("max_connections", conns.max_connections);
-  w.number("curr_connections", conns.curr_connections);
-  w.number("total_connections", conns.total_connections);
-  w.number("rejected_connections", conns.rejected_connections);
-  w.number("connection_structures", conns.connection_structures);
+  sink.number("pid", process.pid);
+  sink.number("uptime", clock.now());
+  sink.signed_number("time", clock.unix_now());
+  sink.stat("version", kMemcachedVersion);
+  sink.stat("libevent", process.event_library);
+  sink.number("pointer_size", 8 * sizeof(void*));
+  sink.stat("rusage_user", format_timeval(process.user_time, time_buf));
+  sink.stat("rusage_system", format_timeval(process.system_time, time_buf));
+  sink.number("max_connections", conns.max_connections);
+  sink.number("curr_connections", conns.curr_connections);
+  sink.number("total_connections", conns.total_connections);
+  sink.number("rejected_connections", conns.rejected_connections);
+  sink.number("connection_structures", conns.connection_structures);
   // memcached's response objects and read buffers have no counterpart here.
-  w.number("response_obj_oom", 0);
-  w.number("response_obj_count", 0);
-  w.number("response_obj_bytes", 0);
-  w.number("read_buf_count", 0);
-  w.number("read_buf_bytes", 0);
-  w.number("read_buf_bytes_free", 0);
-  w.number("read_buf_oom", 0);
-  w.number("reserved_fds", 0);
-  w.number("cmd_get", commands.cmd_get.get());
-  w.number("cmd_set", commands.cmd_set.get());
-  w.number("cmd_flush", commands.cmd_flush.get());
-  w.number("cmd_touch", commands.cmd_touch.get());
-  w.number("cmd_meta", commands.cmd_meta.get());
-  w.number("get_hits", cache.get_hits);
-  w.number("get_misses", cache.get_misses);
-  w.number("get_expired", cache.get_expired);
-  w.number("get_flushed", cache.get_flushed);
-  w.number("delete_misses", cache.delete_misses);
-  w.number("delete_hits", cache.delete_hits);
-  w.number("incr_misses", cache.incr_misses);
-  w.number("incr_hits", cache.incr_hits);
-  w.number("decr_misses", cache.decr_misses);
-  w.number("decr_hits", cache.decr_hits);
-  w.number("cas_misses", cache.cas_misses);
-  w.number("cas_hits", cache.cas_hits);
-  w.number("cas_badval", cache.cas_badval);
-  w.number("touch_hits", cache.touch_hits);
-  w.number("touch_misses", cache.touch_misses);
-  w.number("store_too_large", cache.store_too_large);
-  w.number("store_no_memory", cache.store_no_memory);
-  w.number("auth_cmds", 0);
-  w.number("auth_errors", 0);
-  w.number("bytes_read", commands.bytes_read.get());
-  w.number("bytes_written", commands.bytes_written.get());
-  w.number("limit_maxbytes", cache.limit_maxbytes);
-  w.number("accepting_conns", conns.curr_connections < conns.max_connections ? 1 : 0);
-  w.number("listen_disabled_num", 0);
-  w.number("time_in_listen_disabled_us", 0);
-  w.number("threads", conns.threads);
-  w.number("conn_yields", commands.conn_yields.get());
-  w.number("hash_power_level",
-           cache.hash_buckets == 0 ? 0 : static_cast<std::uint64_t>(std::bit_width(cache.hash_buckets)) - 1);
-  w.number("hash_bytes", cache.index_bytes);
-  w.number("hash_is_expanding", cache.hash_is_expanding ? 1 : 0);
-  w.number("malloc_fails", 0);
-  w.number("log_worker_dropped", 0);
-  w.number("log_worker_written", 0);
-  w.number("log_watcher_skipped", 0);
-  w.number("log_watcher_sent", 0);
-  w.number("log_watchers", 0);
-  w.number("unexpected_napi_ids", 0);
-  w.number("round_robin_fallback", 0);
-  w.number("bytes", cache.bytes);
-  w.number("curr_items", cache.curr_items);
-  w.number("total_items", cache.total_items);
-  w.number("slab_global_page_pool", 0);
-  w.number("expired_unfetched", cache.expired_unfetched);
-  w.number("evicted_unfetched", cache.evicted_unfetched);
-  w.number("evictions", cache.evictions);
-  w.number("reclaimed", cache.reclaimed);
-  w.number("crawler_reclaimed", 0);
-  w.number("crawler_items_checked", 0);
-  w.number("lrutail_reflocked", 0);
+  sink.number("response_obj_oom", 0);
+  sink.number("response_obj_count", 0);
+  sink.number("response_obj_bytes", 0);
+  sink.number("read_buf_count", 0);
+  sink.number("read_buf_bytes", 0);
+  sink.number("read_buf_bytes_free", 0);
+  sink.number("read_buf_oom", 0);
+  sink.number("reserved_fds", 0);
+  sink.number("cmd_get", commands.cmd_get.get());
+  sink.number("cmd_set", commands.cmd_set.get());
+  sink.number("cmd_flush", commands.cmd_flush.get());
+  sink.number("cmd_touch", commands.cmd_touch.get());
+  sink.number("cmd_meta", commands.cmd_meta.get());
+  sink.number("get_hits", cache.get_hits);
+  sink.number("get_misses", cache.get_misses);
+  sink.number("get_expired", cache.get_expired);
+  sink.number("get_flushed", cache.get_flushed);
+  sink.number("delete_misses", cache.delete_misses);
+  sink.number("delete_hits", cache.delete_hits);
+  sink.number("incr_misses", cache.incr_misses);
+  sink.number("incr_hits", cache.incr_hits);
+  sink.number("decr_misses", cache.decr_misses);
+  sink.number("decr_hits", cache.decr_hits);
+  sink.number("cas_misses", cache.cas_misses);
+  sink.number("cas_hits", cache.cas_hits);
+  sink.number("cas_badval", cache.cas_badval);
+  sink.number("touch_hits", cache.touch_hits);
+  sink.number("touch_misses", cache.touch_misses);
+  sink.number("store_too_large", cache.store_too_large);
+  sink.number("store_no_memory", cache.store_no_memory);
+  sink.number("auth_cmds", 0);
+  sink.number("auth_errors", 0);
+  sink.number("bytes_read", commands.bytes_read.get());
+  sink.number("bytes_written", commands.bytes_written.get());
+  sink.number("limit_maxbytes", cache.limit_maxbytes);
+  sink.number("accepting_conns", conns.curr_connections < conns.max_connections ? 1 : 0);
+  sink.number("listen_disabled_num", 0);
+  sink.number("time_in_listen_disabled_us", 0);
+  sink.number("threads", conns.threads);
+  sink.number("conn_yields", commands.conn_yields.get());
+  sink.number("hash_power_level",
+              cache.hash_buckets == 0 ? 0 : static_cast<std::uint64_t>(std::bit_width(cache.hash_buckets)) - 1);
+  sink.number("hash_bytes", cache.index_bytes);
+  sink.number("hash_is_expanding", cache.hash_is_expanding ? 1 : 0);
+  sink.number("malloc_fails", 0);
+  sink.number("log_worker_dropped", 0);
+  sink.number("log_worker_written", 0);
+  sink.number("log_watcher_skipped", 0);
+  sink.number("log_watcher_sent", 0);
+  sink.number("log_watchers", 0);
+  sink.number("unexpected_napi_ids", 0);
+  sink.number("round_robin_fallback", 0);
+  sink.number("bytes", cache.bytes);
+  sink.number("curr_items", cache.curr_items);
+  sink.number("total_items", cache.total_items);
+  sink.number("slab_global_page_pool", 0);
+  sink.number("expired_unfetched", cache.expired_unfetched);
+  sink.number("evicted_unfetched", cache.evicted_unfetched);
+  sink.number("evictions", cache.evictions);
+  sink.number("reclaimed", cache.reclaimed);
+  sink.number("crawler_reclaimed", 0);
+  sink.number("crawler_items_checked", 0);
+  sink.number("lrutail_reflocked", 0);
   // memstripe's own, after memcached's.
-  w.text("memstripe_version", memstripe_version());
-  w.number("memstripe_allocated_bytes", cache.allocated_bytes);
-  w.number("memstripe_large_value_bytes", cache.large_bytes);
-  w.end();
+  sink.stat("memstripe_version", memstripe_version());
+  sink.number("memstripe_allocated_bytes", cache.allocated_bytes);
+  sink.number("memstripe_large_value_bytes", cache.large_bytes);
 }
 
-void SessionCore::stats_detail(const Command& command, OutputQueue& out) {
-  const Tokens& t = command.tokens;
-  const std::string_view what = t.ntokens() < 4 ? std::string_view{} : t[2];
-  // memstripe keeps no per-prefix counters: on and off are accepted, the dump is empty
-  // (what memcached dumps before anything is recorded).
-  if (what == "on" || what == "off") {
-    out.append(reply::kOk);
-  } else if (what == "dump") {
-    out.append(reply::kEnd);
-  } else {
-    out.append(reply::kDetailUsage);
-  }
-}
-
-void SessionCore::stats_items(OutputQueue& out) {
+void StatsCommands::items(StatSink& sink) {
   struct ClassItems {
     std::uint64_t number = 0;
     std::uint64_t mem_requested = 0;
     storage::RelTime oldest_access = ~storage::RelTime{0};
   };
+  storage::Cache& cache = context_.cache;
   std::map<unsigned, ClassItems> live;
-  cache_.for_each_item([&live](const storage::ItemInfo& item) {
+  cache.for_each_item([&live](const storage::ItemInfo& item) {
     ClassItems& c = live[item.size_class];
     ++c.number;
     c.mem_requested += item.total_size;
     c.oldest_access = std::min(c.oldest_access, item.last_access);
     return true;
   });
-  const std::vector<storage::SizeClassStats> classes = cache_.size_class_stats();
-  const storage::RelTime now = cache_.clock().now();
+  const std::vector<storage::SizeClassStats> classes = cache.size_class_stats();
+  const storage::RelTime now = cache.clock().now();
   constexpr std::string_view kPrefix = "items:";
-  StatWriter w(out);
   for (const auto& [size_class, items] : live) {
     storage::SizeClassStats counters;
     for (const auto& c : classes) {
@@ -263,137 +199,76 @@ void SessionCore::stats_items(OutputQueue& out) {
     }
     const unsigned id = class_id(size_class);
     const storage::RelTime age = now > items.oldest_access ? now - items.oldest_access : 0;
-    w.class_number(kPrefix, id, "number", items.number);
-    w.class_number(kPrefix, id, "age", age);
-    w.class_number(kPrefix, id, "mem_requested", items.mem_requested);
-    w.class_number(kPrefix, id, "evicted", counters.evicted);
-    w.class_number(kPrefix, id, "evicted_nonzero", 0);
-    w.class_number(kPrefix, id, "evicted_time", 0);
-    w.class_number(kPrefix, id, "outofmemory", counters.outofmemory);
-    w.class_number(kPrefix, id, "tailrepairs", 0);
-    w.class_number(kPrefix, id, "reclaimed", counters.reclaimed);
-    w.class_number(kPrefix, id, "expired_unfetched", counters.expired_unfetched);
-    w.class_number(kPrefix, id, "evicted_unfetched", counters.evicted_unfetched);
-    w.class_number(kPrefix, id, "crawler_reclaimed", 0);
-    w.class_number(kPrefix, id, "crawler_items_checked", 0);
-    w.class_number(kPrefix, id, "lrutail_reflocked", 0);
+    sink.class_number(kPrefix, id, "number", items.number);
+    sink.class_number(kPrefix, id, "age", age);
+    sink.class_number(kPrefix, id, "mem_requested", items.mem_requested);
+    sink.class_number(kPrefix, id, "evicted", counters.evicted);
+    sink.class_number(kPrefix, id, "evicted_nonzero", 0);
+    sink.class_number(kPrefix, id, "evicted_time", 0);
+    sink.class_number(kPrefix, id, "outofmemory", counters.outofmemory);
+    sink.class_number(kPrefix, id, "tailrepairs", 0);
+    sink.class_number(kPrefix, id, "reclaimed", counters.reclaimed);
+    sink.class_number(kPrefix, id, "expired_unfetched", counters.expired_unfetched);
+    sink.class_number(kPrefix, id, "evicted_unfetched", counters.evicted_unfetched);
+    sink.class_number(kPrefix, id, "crawler_reclaimed", 0);
+    sink.class_number(kPrefix, id, "crawler_items_checked", 0);
+    sink.class_number(kPrefix, id, "lrutail_reflocked", 0);
   }
-  w.end();
 }
 
-void SessionCore::stats_slabs(OutputQueue& out) {
-  const std::vector<storage::SizeClassStats> classes = cache_.size_class_stats();
-  const storage::CacheStats cache = cache_.stats();
+void StatsCommands::slabs(StatSink& sink) {
+  const std::vector<storage::SizeClassStats> classes = context_.cache.size_class_stats();
+  const storage::CacheStats cache = context_.cache.stats();
   constexpr std::string_view kPrefix;
-  StatWriter w(out);
   for (const auto& c : classes) {
     const unsigned id = class_id(c.id);
-    w.class_number(kPrefix, id, "chunk_size", c.chunk_size);
-    w.class_number(kPrefix, id, "chunks_per_page", c.chunks_per_page);
-    w.class_number(kPrefix, id, "total_pages", c.pages);
-    w.class_number(kPrefix, id, "total_chunks", c.pages * c.chunks_per_page);
-    w.class_number(kPrefix, id, "used_chunks", c.used_chunks);
-    w.class_number(kPrefix, id, "free_chunks", c.free_chunks);
-    w.class_number(kPrefix, id, "free_chunks_end", 0);
+    sink.class_number(kPrefix, id, "chunk_size", c.chunk_size);
+    sink.class_number(kPrefix, id, "chunks_per_page", c.chunks_per_page);
+    sink.class_number(kPrefix, id, "total_pages", c.pages);
+    sink.class_number(kPrefix, id, "total_chunks", c.pages * c.chunks_per_page);
+    sink.class_number(kPrefix, id, "used_chunks", c.used_chunks);
+    sink.class_number(kPrefix, id, "free_chunks", c.free_chunks);
+    sink.class_number(kPrefix, id, "free_chunks_end", 0);
     // memstripe counts hits per shard, not per class.
-    for (std::string_view name : {"get_hits", "cmd_set", "delete_hits", "incr_hits", "decr_hits",
-                                  "cas_hits", "cas_badval", "touch_hits"}) {
-      w.class_number(kPrefix, id, name, 0);
+    for (std::string_view name : {"get_hits", "cmd_set", "delete_hits", "incr_hits", "decr_hits", "cas_hits",
+                                  "cas_badval", "touch_hits"}) {
+      sink.class_number(kPrefix, id, name, 0);
     }
   }
-  w.number("active_slabs", classes.size());
-  w.number("total_malloced", cache.allocated_bytes - cache.index_bytes - cache.large_bytes);
-  w.end();
+  sink.number("active_slabs", classes.size());
+  sink.number("total_malloced", cache.allocated_bytes - cache.index_bytes - cache.large_bytes);
 }
 
-void SessionCore::stats_cachedump(const Command& command, OutputQueue& out) {
-  const Tokens& t = command.tokens;
-  if (!config_.dump_enabled) {
-    out.append(reply::kCachedumpDisabled);
-    return;
+DumpStatus StatsCommands::dump(const DumpRequest& request, const std::function<bool(const storage::ItemInfo&)>& visit) {
+  if (!context_.config.dump_enabled) return DumpStatus::kDisabled;
+  storage::Cache& cache = context_.cache;
+  if (request.format == DumpRequest::Format::kMetadump) {
+    std::vector<unsigned> ids;
+    if (!parse_class_list(request.classes, ids)) return DumpStatus::kBadClassList;
+    cache.for_each_item([&](const storage::ItemInfo& item) {
+      const unsigned id = class_id(item.size_class);
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) return true;
+      return visit(item);
+    });
+    return DumpStatus::kDone;
   }
-  if (t.ntokens() < 5) {
-    out.append(reply::kBadCommandLine);
-    return;
-  }
-  std::uint32_t id = 0;
-  std::uint32_t limit = 0;
-  if (!safe_strtoul(t[2], id) || !safe_strtoul(t[3], limit)) {
-    out.append(reply::kBadCommandLineFormat);
-    return;
-  }
+  if (!request.unreadable.empty()) return DumpStatus::kUnreadable;
+  const std::uint32_t id = request.class_id;
   if (id >= kMemcachedClassLimit) {
-    const std::vector<storage::SizeClassStats> classes = cache_.size_class_stats();
+    const std::vector<storage::SizeClassStats> classes = cache.size_class_stats();
     const bool known = std::any_of(classes.begin(), classes.end(),
                                    [id](const storage::SizeClassStats& c) { return class_id(c.id) == id; });
-    if (!known) {
-      out.append(reply::kIllegalSlabId);
-      return;
-    }
+    if (!known) return DumpStatus::kIllegalClass;
   }
-  const std::time_t started = cache_.clock().unix_started();
   std::size_t shown = 0;
-  std::size_t bytes = 0;
-  StatWriter w(out);
-  cache_.for_each_item([&](const storage::ItemInfo& item) {
-    if (limit != 0 && shown >= limit) return false;
-    if (item.size_class + kFirstClassId != id || item.binary_key) return true;
-    // memcached prints the key with %s: it stops at a NUL.
-    std::string_view key = item.key;
-    if (const void* nul = std::memchr(key.data(), '\0', key.size())) {
-      key = key.substr(0, static_cast<std::size_t>(static_cast<const char*>(nul) - key.data()));
-    }
-    const std::uint64_t expires = item.exptime == 0 ? 0 : static_cast<std::uint64_t>(started + item.exptime);
-    const std::size_t line_max = 5 + key.size() + 2 + kMaxDecimalDigits * 2 + 10;
-    if (bytes + line_max + reply::kEnd.size() > kCachedumpMaxBytes) return false;
-    char* const start = out.reserve(line_max);
-    char* p = put(start, "ITEM ");
-    p = put(p, key);
-    p = put(p, " [");
-    p = put_number(p, item.value_length);
-    p = put(p, " b; ");
-    p = put_number(p, expires);
-    p = put(p, " s]\r\n");
-    out.commit(static_cast<std::size_t>(p - start));
-    bytes += static_cast<std::size_t>(p - start);
+  cache.for_each_item([&](const storage::ItemInfo& item) {
+    if (request.limit != 0 && shown >= request.limit) return false;
+    // memcached's cachedump skips items stored with base64 keys.
+    if (class_id(item.size_class) != id || item.binary_key) return true;
     ++shown;
-    return true;
+    return visit(item);
   });
-  w.end();
-}
-
-void SessionCore::lru_crawler_metadump(std::string_view classes, OutputQueue& out) {
-  std::vector<unsigned> ids;
-  if (!parse_class_list(classes, ids)) {
-    out.append(reply::kCrawlerBadClass);
-    return;
-  }
-  const std::time_t started = cache_.clock().unix_started();
-  cache_.for_each_item([&](const storage::ItemInfo& item) {
-    const unsigned id = class_id(item.size_class);
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) return true;
-    out.append("key=");
-    append_uri_encoded(item.key, out);
-    char* const start = out.reserve(128);
-    char* p = put(start, " exp=");
-    if (item.exptime == 0) {
-      p = put(p, "-1");
-    } else {
-      p = put_number(p, static_cast<std::uint64_t>(started + item.exptime));
-    }
-    p = put(p, " la=");
-    p = put_number(p, static_cast<std::uint64_t>(started + item.last_access));
-    p = put(p, " cas=");
-    p = put_number(p, item.cas);
-    p = put(p, item.fetched ? " fetch=yes cls=" : " fetch=no cls=");
-    p = put_number(p, id);
-    p = put(p, " size=");
-    p = put_number(p, item.total_size);
-    *p++ = '\n';  // memcached ends these lines with a bare newline
-    out.commit(static_cast<std::size_t>(p - start));
-    return true;
-  });
-  out.append(reply::kEnd);
+  return DumpStatus::kDone;
 }
 
 }  // namespace memstripe::protocol

@@ -7,15 +7,20 @@ namespace {
 
 constexpr std::string_view kHttpVersionPrefix = "HTTP/";
 
-// memcached only lets a line without a newline grow past kMaxPartialLine when it is a
-// multi-get, the one command whose length a client does not control by design.
-bool may_keep_growing(std::string_view partial) noexcept {
+// memcached only lets a command line grow past kMaxLine when it is a multi-get, the one
+// command whose length a client does not control by design.
+bool may_be_this_long(std::string_view line) noexcept {
   std::size_t spaces = 0;
-  while (spaces < partial.size() && partial[spaces] == ' ') ++spaces;
+  while (spaces < line.size() && line[spaces] == ' ') ++spaces;
   if (spaces > LineFramer::kMaxLeadingSpaces) return false;
-  const std::string_view rest = partial.substr(spaces);
+  const std::string_view rest = line.substr(spaces);
   if (!rest.starts_with("get ") && !rest.starts_with("gets ")) return false;
-  return partial.size() <= LineFramer::kMaxPartialGetLine;
+  return line.size() <= LineFramer::kMaxGetLine;
+}
+
+std::string_view too_long(std::string_view line) noexcept {
+  return line.size() > LineFramer::kMaxGetLine ? "a multi-get line longer than 1 MiB"
+                                               : "a command line longer than 2048 bytes";
 }
 
 }  // namespace
@@ -27,12 +32,13 @@ Frame LineFramer::next(std::string_view input) noexcept {
       std::memchr(input.data() + scanned_, '\n', input.size() - scanned_));
   if (newline == nullptr) {
     scanned_ = input.size();
-    if (input.size() > kMaxPartialLine && !may_keep_growing(input)) {
+    // A last '\r' may belong to the "\r\n" still to come: it does not count yet.
+    std::string_view line = input;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > kMaxLine && !may_be_this_long(line)) {
       scanned_ = 0;
       frame.status = FrameStatus::kClose;
-      frame.close_reason = input.size() > kMaxPartialGetLine
-                               ? "multi-get line longer than 1 MiB"
-                               : "more than 2048 bytes without a newline";
+      frame.close_reason = too_long(line);
     }
     return frame;
   }
@@ -42,6 +48,12 @@ Frame LineFramer::next(std::string_view input) noexcept {
   // memcached strips the '\r' only when something precedes it: "\r\n" alone is the line "\r".
   if (length > 1 && input[length - 1] == '\r') --length;
   std::string_view line = input.substr(0, length);
+  if (line.size() > kMaxLine && !may_be_this_long(line)) {
+    frame.status = FrameStatus::kClose;
+    frame.close_reason = too_long(line);
+    frame.consumed = 0;
+    return frame;
+  }
   if (const void* nul = std::memchr(line.data(), '\0', line.size())) {
     line = line.substr(0, static_cast<std::size_t>(static_cast<const char*>(nul) - line.data()));
   }

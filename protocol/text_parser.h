@@ -31,16 +31,21 @@ struct Frame {
 
 class LineFramer {
  public:
-  // memcached closes a connection that has sent this many bytes without a newline...
-  static constexpr std::size_t kMaxPartialLine = 2048;
-  // ...unless they start with "get " or "gets " after at most this many spaces (a long
+  // memcached closes a connection whose command line runs past this many bytes...
+  static constexpr std::size_t kMaxLine = 2048;
+  // ...unless it starts with "get " or "gets " after at most this many spaces (a long
   // multi-get). memcached lets those grow without bound; memstripe stops them here.
   static constexpr std::size_t kMaxLeadingSpaces = 100;
-  static constexpr std::size_t kMaxPartialGetLine = std::size_t{1} << 20;
+  static constexpr std::size_t kMaxGetLine = std::size_t{1} << 20;
 
   // Frames the first line of `input`. Between calls that return kNeedMore the caller must
   // pass the same bytes again, with more after them: the framer does not search again
   // what it has already searched.
+  //
+  // memcached applies its length rule to the bytes it has buffered while no newline has
+  // come, so the same long line is served or refused depending on how it was split. Here a
+  // line is judged by its own length (without its "\r\n"), before or after its newline
+  // arrives, so the outcome never depends on the split (README: deviations).
   Frame next(std::string_view input) noexcept;
   // True while a call has returned kNeedMore for bytes not yet framed.
   bool mid_line() const noexcept { return scanned_ != 0; }

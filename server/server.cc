@@ -13,7 +13,7 @@
 #include <system_error>
 #include <spdlog/spdlog.h>
 
-#include "protocol/session.h"
+#include "protocol/protocol_config.h"
 #include "server/daemon.h"
 #include "server/listener.h"
 #include "server/logging.h"

@@ -1,5 +1,8 @@
 #include "server/server_state.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <string>
 
 #include "server/settings_report.h"
@@ -7,13 +10,9 @@
 namespace memstripe::server {
 namespace {
 
-void append_stat(protocol::OutputQueue& out, std::string_view name, std::string_view value) {
-  out.append("STAT ");
-  out.append(name);
-  out.append(" ");
-  out.append(value);
-  out.append("\r\n");
-}
+// What `stats` calls memcached's "libevent" line: the workers wait on their sockets with
+// epoll directly (socket_poller.h); Asio serves only the listeners and timers.
+constexpr std::string_view kEventLibrary = "epoll";
 
 }  // namespace
 
@@ -71,19 +70,28 @@ void ServerState::reset_command_stats() {
   rejected_connections_.store(0, std::memory_order_relaxed);
 }
 
-void ServerState::append_settings(protocol::OutputQueue& out) const {
-  report_settings(options_, verbosity(), [&](std::string_view name, std::string_view value) {
-    append_stat(out, name, value);
-  });
+protocol::ServerContext::ProcessStats ServerState::process_stats() const {
+  ProcessStats s;
+  s.pid = static_cast<std::uint64_t>(::getpid());
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  s.user_time = usage.ru_utime;
+  s.system_time = usage.ru_stime;
+  s.event_library = kEventLibrary;
+  return s;
 }
 
-void ServerState::append_connections(protocol::OutputQueue& out) const {
+void ServerState::report_settings(protocol::StatSink& sink) const {
+  server::report_settings(options_, verbosity(),
+                          [&](std::string_view name, std::string_view value) { sink.stat(name, value); });
+}
+
+void ServerState::report_connections(protocol::StatSink& sink) const {
   std::vector<const ConnectionRegistry*> registries;
   registries.reserve(workers_.size());
   for (const auto& w : workers_) registries.push_back(&w->connections);
-  report_connections(listeners_, registries, clock_.now(), [&](std::string_view name, std::string_view value) {
-    append_stat(out, name, value);
-  });
+  server::report_connections(listeners_, registries, clock_.now(),
+                             [&](std::string_view name, std::string_view value) { sink.stat(name, value); });
 }
 
 void ServerState::set_verbosity(int level) {

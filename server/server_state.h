@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "protocol/command_stats.h"
-#include "protocol/session.h"
+#include "protocol/server_context.h"
 #include "server/connection_registry.h"
 #include "server/options.h"
 #include "storage/clock.h"
@@ -52,8 +52,9 @@ class ServerState final : public protocol::ServerContext {
   ConnectionStats connection_stats() const override;
   protocol::CommandStats command_stats() const override;
   void reset_command_stats() override;
-  void append_settings(protocol::OutputQueue& out) const override;
-  void append_connections(protocol::OutputQueue& out) const override;
+  ProcessStats process_stats() const override;
+  void report_settings(protocol::StatSink& sink) const override;
+  void report_connections(protocol::StatSink& sink) const override;
   void set_verbosity(int level) override;
   void request_shutdown() override;
 

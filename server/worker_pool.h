@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "protocol/session.h"
+#include "protocol/protocol_config.h"
 #include "server/output_queue_pool.h"
 #include "server/read_buffer_pool.h"
 #include "server/server_state.h"

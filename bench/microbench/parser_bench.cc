@@ -78,8 +78,9 @@ class NullServer : public protocol::ServerContext {
   ConnectionStats connection_stats() const override { return {}; }
   protocol::CommandStats command_stats() const override { return {}; }
   void reset_command_stats() override {}
-  void append_settings(protocol::OutputQueue&) const override {}
-  void append_connections(protocol::OutputQueue&) const override {}
+  ProcessStats process_stats() const override { return {}; }
+  void report_settings(protocol::StatSink&) const override {}
+  void report_connections(protocol::StatSink&) const override {}
   void set_verbosity(int) override {}
   void request_shutdown() override {}
 };

@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer targets of a Fuzz build one after the other, each for SECONDS, on one
-# core. Usage: tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
+# Runs the libFuzzer targets of a Fuzz build one after the other, on one core.
 #
-# Each target grows a working corpus in BUILD_DIR/fuzz-corpus/<target>/ (kept between runs,
-# so each run starts where the last stopped), read together with the seeds in
-# tests/fuzz/corpus/<target>/. A crash leaves its input in BUILD_DIR/fuzz-artifacts/ and
-# fails the run; copy that file into tests/fuzz/corpus/<target>/ (named crash-<what>) and it
-# becomes a regression test that every normal build replays. Each run's executions are
-# appended to BUILD_DIR/fuzz-runs.tsv.
+#   tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]        explore (make fuzz)
+#   tests/fuzz/run.sh --smoke BUILD_DIR RUNS [TARGET...]   reproduce (make fuzz-smoke, CI)
+#
+# Exploring runs each target for SECONDS with a random seed and grows a working corpus in
+# BUILD_DIR/fuzz-corpus/<target>/ (kept between runs, so each run starts where the last
+# stopped), read together with the kept inputs of tests/fuzz/corpus/<target>/.
+#
+# The smoke run is reproducible: a fixed seed, a fixed number of executions (RUNS) and only
+# the kept corpus as its start, so the same commit always executes the same inputs and a
+# submission never fails on a finding that chance happened upon. New inputs go to a
+# scratch directory that is removed.
+#
+# A crash leaves its input in BUILD_DIR/fuzz-artifacts/ and fails the run; copy that file
+# into tests/fuzz/corpus/<target>/ (named crash-<what>) and it becomes a regression test that
+# every normal build replays. Each run's executions are appended to BUILD_DIR/fuzz-runs.tsv.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:?usage: $0 BUILD_DIR SECONDS [TARGET...]}
-seconds=${2:?usage: $0 BUILD_DIR SECONDS [TARGET...]}
+smoke=0
+if [ "${1:-}" = "--smoke" ]; then
+  smoke=1
+  shift
+fi
+usage="usage: $0 [--smoke] BUILD_DIR SECONDS|RUNS [TARGET...]"
+build=${1:?$usage}
+amount=${2:?$usage}
 shift 2
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(text_parser meta_parser session)
@@ -27,25 +41,34 @@ status=0
 for target in "${targets[@]}"; do
   binary="$build/tests/fuzz/${target}_fuzzer"
   [ -x "$binary" ] || { echo "fuzz: $binary is missing (make fuzz builds it)" >&2; exit 2; }
-  corpus="$build/fuzz-corpus/$target"
   artifacts="$build/fuzz-artifacts/$target/"
-  mkdir -p "$corpus" "$artifacts"
+  mkdir -p "$artifacts"
   log="$build/fuzz-$target.log"
-  echo "fuzz: $target for ${seconds}s"
+  if [ $smoke -eq 1 ]; then
+    corpus=$(mktemp -d)
+    mode=(-seed=1 -runs="$amount")
+    echo "fuzz: $target, $amount executions from seed 1"
+  else
+    corpus="$build/fuzz-corpus/$target"
+    mkdir -p "$corpus"
+    mode=(-max_total_time="$amount")
+    echo "fuzz: $target for ${amount}s"
+  fi
   started=$(date +%s)
   # Bounded memory is an invariant: libFuzzer fails an input that grows RSS or a single
   # allocation past these. -timeout fails an input that hangs.
-  "$binary" -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
+  "$binary" "${mode[@]}" -max_len="$(max_len "$target")" -timeout=10 \
     -rss_limit_mb=1536 -malloc_limit_mb=256 -dict="$here/memcached.dict" \
     -artifact_prefix="$artifacts" -print_final_stats=1 \
     "$corpus" "$here/corpus/$target" >"$log" 2>&1
   rc=$?
+  [ $smoke -eq 1 ] && rm -rf "$corpus"
   elapsed=$(( $(date +%s) - started ))  # less than planned when an input failed
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
   printf '%s\t%s\t%s\t%s\t%s\trc=%s\n' "$(date -u +%FT%TZ)" "$target" "$elapsed" "${runs:-?}" "${cov:-?}" "$rc" \
     >>"$build/fuzz-runs.tsv"
-  echo "fuzz: $target: ${runs:-?} executions in ${elapsed}s (of ${seconds}s), ${cov:-?}, exit $rc"
+  echo "fuzz: $target: ${runs:-?} executions in ${elapsed}s, ${cov:-?}, exit $rc"
   if [ $rc -ne 0 ]; then
     status=1
     echo "fuzz: $target FAILED; its log: $log" >&2

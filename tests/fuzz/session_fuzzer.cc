@@ -5,10 +5,10 @@
 // memory limit (session_driver.h), and the three must answer byte for byte alike: the
 // session is incremental, so where the bytes were split must not matter.
 //
-// One exception is memcached's own: a command line longer than 2048 bytes is refused only
-// when it arrives without its newline, so a run that saw such a line in part may close
-// where another, which saw it whole, answered it. What the closing run sent must then be
-// the start of what the other sent.
+// memcached's 2048-byte line rule once made an exception: it applies to what has arrived
+// before the newline, so a run that saw a long line in part closed where one that saw it
+// whole answered it. memstripe now judges the line itself (text_parser.h), and the runs
+// must agree exactly.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -22,23 +22,10 @@ namespace {
 
 using memstripe::fuzz::SessionRun;
 
-bool closed_for_a_long_line(const SessionRun& run) {
-  return run.close_reason == "more than 2048 bytes without a newline" ||
-         run.close_reason == "multi-get line longer than 1 MiB";
-}
-
 void expect_same_replies(const SessionRun& whole, const SessionRun& split, const char* how) {
   // STAT values are compared by neither the digest nor the byte count: a value's digits
   // depend on when earlier replies left (stats slabs counts items they still hold).
   if (whole.digest == split.digest && whole.digested_bytes == split.digested_bytes && whole.close == split.close) {
-    return;
-  }
-  // The run that closed first (both may, at different lines) must have sent a prefix.
-  const bool split_shorter = split.digested_bytes < whole.digested_bytes;
-  const SessionRun* shorter = split_shorter ? &split : &whole;
-  const SessionRun* longer = split_shorter ? &whole : &split;
-  if (closed_for_a_long_line(*shorter) && shorter->kept_all && longer->kept_all &&
-      longer->kept.compare(0, shorter->kept.size(), shorter->kept) == 0) {
     return;
   }
   std::size_t at = 0;

@@ -9,12 +9,12 @@
 namespace memstripe::protocol {
 namespace {
 
-StorageRequest storage(std::string_view line, bool cas = false) {
+StorageArgs storage(std::string_view line, bool cas = false) {
   return parse_storage_request(tokenize(line), cas);
 }
 
-TEST(StorageRequest, ReadsKeyFlagsExptimeAndLength) {
-  const StorageRequest r = storage("set key 5 100 10");
+TEST(StorageArgs, ReadsKeyFlagsExptimeAndLength) {
+  const StorageArgs r = storage("set key 5 100 10");
   EXPECT_TRUE(r.error.empty());
   EXPECT_EQ(r.key, "key");
   EXPECT_EQ(r.flags, 5u);
@@ -23,24 +23,24 @@ TEST(StorageRequest, ReadsKeyFlagsExptimeAndLength) {
   EXPECT_FALSE(r.noreply);
 }
 
-TEST(StorageRequest, ReadsTheCasUniqueOfCas) {
-  const StorageRequest r = storage("cas key 0 0 1 18446744073709551615 noreply", true);
+TEST(StorageArgs, ReadsTheCasUniqueOfCas) {
+  const StorageArgs r = storage("cas key 0 0 1 18446744073709551615 noreply", true);
   EXPECT_TRUE(r.error.empty());
   EXPECT_EQ(r.cas, UINT64_MAX);
   EXPECT_TRUE(r.noreply);
 }
 
-TEST(StorageRequest, SeesNoreplyOnlyAsTheLastToken) {
+TEST(StorageArgs, SeesNoreplyOnlyAsTheLastToken) {
   EXPECT_TRUE(storage("set k 0 0 1 noreply").noreply);
   EXPECT_FALSE(storage("set k 0 0 1 garbage").noreply);
 }
 
-TEST(StorageRequest, RefusesAKeyLongerThan250Bytes) {
+TEST(StorageArgs, RefusesAKeyLongerThan250Bytes) {
   EXPECT_TRUE(storage("set " + std::string(250, 'k') + " 0 0 1").error.empty());
   EXPECT_EQ(storage("set " + std::string(251, 'k') + " 0 0 1").error, reply::kBadCommandLineFormat);
 }
 
-TEST(StorageRequest, RefusesBadNumbersWithBadCommandLineFormat) {
+TEST(StorageArgs, RefusesBadNumbersWithBadCommandLineFormat) {
   EXPECT_EQ(storage("set k x 0 1").error, reply::kBadCommandLineFormat);
   EXPECT_EQ(storage("set k -1 0 1").error, reply::kBadCommandLineFormat);
   EXPECT_EQ(storage("set k 0 x 1").error, reply::kBadCommandLineFormat);
@@ -51,7 +51,7 @@ TEST(StorageRequest, RefusesBadNumbersWithBadCommandLineFormat) {
   EXPECT_EQ(storage("cas k 0 0 1 x", true).error, reply::kBadCommandLineFormat);
 }
 
-TEST(StorageRequest, TruncatesNumbersAsMemcachedDoes) {
+TEST(StorageArgs, TruncatesNumbersAsMemcachedDoes) {
   EXPECT_EQ(storage("set k 4294967296 0 1").flags, 0u);
   EXPECT_EQ(storage("set k 18446744073709551615 0 1").flags, 4294967295u);
   EXPECT_EQ(storage("set k 0 4294967296 1").exptime, 0);
@@ -60,15 +60,15 @@ TEST(StorageRequest, TruncatesNumbersAsMemcachedDoes) {
   EXPECT_EQ(storage("set k 0 0 2147483645").length, 2147483645u);
 }
 
-TEST(RetrievalRequest, TakesEveryKeyToTheEndOfTheLine) {
+TEST(RetrievalArgs, TakesEveryKeyToTheEndOfTheLine) {
   const std::string line = "get a b c";
-  const RetrievalRequest r = parse_retrieval_request(tokenize(line), line, false);
+  const RetrievalArgs r = parse_retrieval_request(tokenize(line), line, false);
   EXPECT_EQ(r.keys, "a b c");
 }
 
-TEST(RetrievalRequest, ReadsTheExptimeOfGat) {
+TEST(RetrievalArgs, ReadsTheExptimeOfGat) {
   const std::string line = "gat -5 a";
-  const RetrievalRequest r = parse_retrieval_request(tokenize(line), line, true);
+  const RetrievalArgs r = parse_retrieval_request(tokenize(line), line, true);
   EXPECT_EQ(r.exptime, -5);
   EXPECT_EQ(r.keys, "a");
   const std::string bad = "gat x a";
@@ -77,33 +77,33 @@ TEST(RetrievalRequest, ReadsTheExptimeOfGat) {
   EXPECT_TRUE(parse_retrieval_request(tokenize(none), none, true).keys.empty());
 }
 
-TEST(RetrievalRequest, RefusesAMultiGetWithOneKeyTooLong) {
+TEST(RetrievalArgs, RefusesAMultiGetWithOneKeyTooLong) {
   EXPECT_TRUE(keys_fit("a b " + std::string(250, 'k')));
   EXPECT_FALSE(keys_fit("a " + std::string(251, 'k') + " b"));
 }
 
-TEST(DeleteRequest, AcceptsOnlyZeroAndNoreplyAfterTheKey) {
+TEST(DeleteArgs, AcceptsOnlyZeroAndNoreplyAfterTheKey) {
   EXPECT_TRUE(parse_delete_request(tokenize("delete k")).error.empty());
   EXPECT_TRUE(parse_delete_request(tokenize("delete k 0")).error.empty());
   EXPECT_TRUE(parse_delete_request(tokenize("delete k noreply")).noreply);
-  const DeleteRequest both = parse_delete_request(tokenize("delete k 0 noreply"));
+  const DeleteArgs both = parse_delete_request(tokenize("delete k 0 noreply"));
   EXPECT_TRUE(both.error.empty());
   EXPECT_TRUE(both.noreply);
   EXPECT_EQ(parse_delete_request(tokenize("delete k 1")).error, reply::kDeleteUsage);
   EXPECT_EQ(parse_delete_request(tokenize("delete k 0 x")).error, reply::kDeleteUsage);
-  const DeleteRequest hidden = parse_delete_request(tokenize("delete k 1 noreply"));
+  const DeleteArgs hidden = parse_delete_request(tokenize("delete k 1 noreply"));
   EXPECT_EQ(hidden.error, reply::kDeleteUsage);
   EXPECT_TRUE(hidden.noreply);
 }
 
-TEST(DeleteRequest, ChecksTheUsageBeforeTheKeyLength) {
+TEST(DeleteArgs, ChecksTheUsageBeforeTheKeyLength) {
   const std::string key(251, 'k');
   EXPECT_EQ(parse_delete_request(tokenize("delete " + key)).error, reply::kBadCommandLineFormat);
   EXPECT_EQ(parse_delete_request(tokenize("delete " + key + " 1")).error, reply::kDeleteUsage);
 }
 
-TEST(ArithmeticRequest, ReadsTheDeltaOrRefusesIt) {
-  const ArithmeticRequest r = parse_arithmetic_request(tokenize("incr k 18446744073709551615"));
+TEST(ArithmeticArgs, ReadsTheDeltaOrRefusesIt) {
+  const ArithmeticArgs r = parse_arithmetic_request(tokenize("incr k 18446744073709551615"));
   EXPECT_TRUE(r.error.empty());
   EXPECT_EQ(r.delta, UINT64_MAX);
   EXPECT_EQ(parse_arithmetic_request(tokenize("incr k -1")).error, reply::kInvalidDelta);
@@ -113,13 +113,13 @@ TEST(ArithmeticRequest, ReadsTheDeltaOrRefusesIt) {
             reply::kBadCommandLineFormat);
 }
 
-TEST(TouchRequest, ReadsTheExptimeOrRefusesIt) {
+TEST(TouchArgs, ReadsTheExptimeOrRefusesIt) {
   EXPECT_EQ(parse_touch_request(tokenize("touch k 10")).exptime, 10);
   EXPECT_EQ(parse_touch_request(tokenize("touch k x")).error, reply::kInvalidExptime);
   EXPECT_TRUE(parse_touch_request(tokenize("touch k 10 noreply")).noreply);
 }
 
-TEST(FlushRequest, ReadsADelayUnlessOnlyNoreplyFollows) {
+TEST(FlushArgs, ReadsADelayUnlessOnlyNoreplyFollows) {
   EXPECT_EQ(parse_flush_request(tokenize("flush_all")).delay, 0);
   EXPECT_EQ(parse_flush_request(tokenize("flush_all 10")).delay, 10);
   EXPECT_TRUE(parse_flush_request(tokenize("flush_all noreply")).error.empty());
@@ -129,13 +129,13 @@ TEST(FlushRequest, ReadsADelayUnlessOnlyNoreplyFollows) {
   EXPECT_EQ(parse_flush_request(tokenize("flush_all noreply x")).error, reply::kInvalidExptime);
 }
 
-TEST(VerbosityRequest, NeedsANumber) {
+TEST(VerbosityArgs, NeedsANumber) {
   EXPECT_EQ(parse_verbosity_request(tokenize("verbosity 1")).level, 1u);
   EXPECT_EQ(parse_verbosity_request(tokenize("verbosity x")).error, reply::kBadCommandLineFormat);
   EXPECT_EQ(parse_verbosity_request(tokenize("verbosity -1")).error, reply::kBadCommandLineFormat);
 }
 
-TEST(MemlimitRequest, ChecksMemcachedsBounds) {
+TEST(MemlimitArgs, ChecksMemcachedsBounds) {
   EXPECT_EQ(parse_memlimit_request(tokenize("cache_memlimit 8")).megabytes, 8u);
   EXPECT_EQ(parse_memlimit_request(tokenize("cache_memlimit 7")).error, reply::kMemlimitTooSmall);
   EXPECT_EQ(parse_memlimit_request(tokenize("cache_memlimit 1000000001")).error, reply::kMemlimitNotMegabytes);

@@ -140,8 +140,31 @@ TEST_F(Connection, MoreThan2048BytesWithoutANewlineCloseTheConnection) {
   EXPECT_EQ(close(), Session::Close::kNow);
 }
 
-TEST_F(Connection, ALongLineThatArrivesWholeIsParsed) {
-  EXPECT_EQ(send(std::string(3000, 'x') + "\r\nversion\r\n"), "ERROR\r\nVERSION 1.6.18\r\n");
+// memcached judges a long line by what it has buffered before the newline, so whether it
+// serves one depends on how the client's bytes were split; memstripe judges the line itself.
+TEST_F(Connection, ALongLineClosesTheConnectionEvenWhenItArrivesWhole) {
+  EXPECT_EQ(send("version\r\n" + std::string(3000, 'x') + "\r\nversion\r\n"), "VERSION 1.6.18\r\n");
+  EXPECT_EQ(close(), Session::Close::kNow);
+  EXPECT_EQ(session_->close_reason(), "a command line longer than 2048 bytes");
+}
+
+TEST_F(Connection, ALineOf2048BytesIsStillRead) {
+  EXPECT_EQ(send(std::string(2048, 'x') + "\r\nversion\r\n"), "ERROR\r\nVERSION 1.6.18\r\n");
+  EXPECT_EQ(close(), Session::Close::kNo);
+}
+
+// The fuzzer's finding: 91 spaces, `quit`, 7 spaces and a `gets` line of over 2 KiB. Whole,
+// it used to close for `quit`; split, for the long line. It is one line that is not a get.
+TEST_F(Connection, ALongLineIsRefusedTheSameWhereverItIsSplit) {
+  std::string line = std::string(91, ' ') + "quit" + std::string(7, ' ') + "gets";
+  while (line.size() <= 2100) line += " a";
+  line += "\r\n";
+  for (std::size_t at = 0; at <= line.size(); at += 7) {
+    reconnect();
+    EXPECT_EQ(send_split(line, at), "") << "split at " << at;
+    EXPECT_EQ(close(), Session::Close::kNow) << "split at " << at;
+    EXPECT_EQ(session_->close_reason(), "a command line longer than 2048 bytes") << "split at " << at;
+  }
 }
 
 TEST_F(Connection, ALongMultiGetMayArriveInPieces) {

@@ -44,8 +44,16 @@ class RecordingServer : public ServerContext {
     other_worker.reset();
     ++resets;
   }
-  void append_settings(OutputQueue& out) const override { out.append("STAT maxbytes 67108864\r\n"); }
-  void append_connections(OutputQueue& out) const override { out.append("STAT 9:state conn_parse_cmd\r\n"); }
+  ProcessStats process_stats() const override {
+    ProcessStats s;
+    s.pid = 4242;
+    s.user_time = {1, 5};
+    s.system_time = {0, 250000};
+    s.event_library = "epoll";
+    return s;
+  }
+  void report_settings(StatSink& sink) const override { sink.number("maxbytes", 67108864); }
+  void report_connections(StatSink& sink) const override { sink.stat("9:state", "conn_parse_cmd"); }
   void set_verbosity(int level) override { verbosity = level; }
   void request_shutdown() override { ++shutdowns; }
   void request_graceful_shutdown() override { ++graceful_shutdowns; }

@@ -80,11 +80,24 @@ TEST(LineFramer, ClosesAfterMoreThan2048BytesWithoutANewline) {
   EXPECT_FALSE(f.close_reason.empty());
 }
 
-TEST(LineFramer, ParsesALongLineThatArrivesWithItsNewline) {
-  const std::string line = std::string(5000, 'x') + "\r\n";
-  const Frame f = frame_of(line);
+TEST(LineFramer, ClosesALongLineThatArrivesWithItsNewline) {
+  const Frame f = frame_of(std::string(5000, 'x') + "\r\n");
+  EXPECT_EQ(f.status, FrameStatus::kClose);
+  EXPECT_EQ(f.consumed, 0u);
+}
+
+TEST(LineFramer, CountsALineWithoutItsCarriageReturn) {
+  EXPECT_EQ(frame_of(std::string(2048, 'x') + "\r").status, FrameStatus::kNeedMore);
+  EXPECT_EQ(frame_of(std::string(2048, 'x') + "\r\n").status, FrameStatus::kLine);
+  EXPECT_EQ(frame_of(std::string(2049, 'x') + "\n").status, FrameStatus::kClose);
+}
+
+TEST(LineFramer, ParsesALongMultiGetThatArrivesWithItsNewline) {
+  std::string get = "get";
+  while (get.size() < 5000) get += " somekey";
+  const Frame f = frame_of(get + "\r\n");
   ASSERT_EQ(f.status, FrameStatus::kLine);
-  EXPECT_EQ(f.line.size(), 5000u);
+  EXPECT_EQ(f.line, get);
 }
 
 TEST(LineFramer, LetsAMultiGetGrowPast2048Bytes) {
@@ -105,7 +118,7 @@ TEST(LineFramer, ClosesOtherLongLinesEvenGatAndGetWithoutASpace) {
 
 TEST(LineFramer, CapsAMultiGetAtOneMebibyteWithoutANewline) {
   std::string get = "get";
-  while (get.size() <= LineFramer::kMaxPartialGetLine) get += " somekey";
+  while (get.size() <= LineFramer::kMaxGetLine) get += " somekey";
   EXPECT_EQ(frame_of(get).status, FrameStatus::kClose);
 }
 

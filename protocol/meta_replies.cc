@@ -1,19 +1,12 @@
-// The meta commands against the cache, and their replies byte for byte as memcached 1.6.18
-// writes them (proto_text.c: process_mget_command() and its siblings). memcached walks the
-// request's flags in order while it writes a reply, and some flags change the item as
-// they are met (T and N set the TTL), so a `t` shows the TTL as it stands at its place in
-// the request. The cache applies everything in one locked step; the walk below replays the
-// TTL's history from what the cache reports, to print what memcached prints.
-#include "protocol/meta_commands.h"
+#include "protocol/meta_replies.h"
 
-#include <algorithm>
-#include <limits>
-#include <utility>
+#include <cstdint>
+#include <string_view>
 
 #include "protocol/base64.h"
 #include "protocol/response_writer.h"
 #include "protocol/responses.h"
-#include "protocol/session_core.h"
+#include "protocol/stats_commands.h"
 
 namespace memstripe::protocol {
 namespace {
@@ -28,9 +21,6 @@ constexpr std::size_t kMaxReplyLine = 2 + 1 + kMaxDecimalDigits + (2 + base64_en
                                       reply::kCrlf.size();
 // `me`'s "exp=.. la=.. cas=.. fetch=yes cls=.. size=..".
 constexpr std::size_t kMaxDebugFields = 6 * (6 + kMaxDecimalDigits);
-
-// A CAS unique no item has: what `md C0` compares with, so that it never matches an item
-// (memcached compares md's C even when it is 0; the cache treats 0 as "no compare").
 
 // One reply line written in place into the output queue: the code, the flags, "\r\n", and
 // room for `copied_value_bytes` more (a short value and its "\r\n" written behind the line;
@@ -87,7 +77,8 @@ class ReplyLine {
 };
 
 // The flags a reply without an item carries (a miss, NF, EX): O and k, in request order.
-void echo_opaque_and_key(ReplyLine& line, const MetaFlags& flags, const MetaRequest& request) {
+void echo_opaque_and_key(ReplyLine& line, const MetaRequest& request) {
+  const MetaFlags& flags = request.flags;
   for (std::size_t i = 0; i < flags.size(); ++i) {
     switch (flags[i][0]) {
       case 'O':
@@ -101,10 +92,10 @@ void echo_opaque_and_key(ReplyLine& line, const MetaFlags& flags, const MetaRequ
 }
 
 // "<code>[ O..][ k..]\r\n"
-void write_code_line(OutputQueue& out, std::string_view code, const MetaRequest& request) {
+void write_code_line(std::string_view code, const MetaRequest& request, OutputQueue& out) {
   ReplyLine line(out);
   line.text(code);
-  echo_opaque_and_key(line, request.flags, request);
+  echo_opaque_and_key(line, request);
   line.text(reply::kCrlf);
   line.commit();
 }
@@ -135,50 +126,13 @@ bool copies_value(std::string_view value) noexcept { return value.size() < Outpu
 
 }  // namespace
 
-void MetaCommands::execute(const Command& command, OutputQueue& out) {
-  switch (command.code) {
-    case CommandCode::kMetaGet: get(command, out); return;
-    case CommandCode::kMetaSet: set(command, out); return;
-    case CommandCode::kMetaDelete: remove(command, out); return;
-    case CommandCode::kMetaArithmetic: arithmetic(command, out); return;
-    case CommandCode::kMetaNoop: out.append(reply::kMetaNoop); return;
-    case CommandCode::kMetaDebug: debug(command, out); return;
-    default: out.append(reply::kError); return;
-  }
-}
-
-// --- mg ----------------------------------------------------------------------------------
-
-void MetaCommands::get(const Command& command, OutputQueue& out) {
-  MetaRequest request;
-  parse_meta_request(MetaCommand::kGet, command.tokens, request);
-  if (!request.error.empty()) {
-    out.append(request.error);
-    return;
-  }
+void write_meta_get(const MetaRequest& request, const storage::ReadResult& found, const storage::Clock& clock,
+                    OutputQueue& out) {
   const MetaFlags& f = request.flags;
-  storage::Cache& cache = core_.cache();
-  storage::ReadOptions options;
-  options.touch = f.has('T');
-  options.touch_exptime = f.ttl;
-  options.vivify = f.has('N');
-  // A vivified item starts with no TTL; N and T each set it as they are met: the later wins.
-  options.vivify_exptime = f.before('N', 'T') ? f.ttl : f.vivify_ttl;
-  options.recache = f.has('R');
-  options.recache_threshold = f.recache_ttl;
-  options.recache_sees_touch = f.before('T', 'R');
-  options.bump = !f.has('u');
-  options.meta = true;
-  const storage::ReadResult found = cache.read(request.key(), options);
-
-  CommandStats& stats = core_.stats();
   if (!found.item) {
-    stats.cmd_get.add();  // memcached counts a miss as a get, with T or without
-    if (!f.has('q')) write_code_line(out, reply::kMetaMissCode, request);
+    if (!f.has('q')) write_code_line(reply::kMetaMissCode, request, out);
     return;
   }
-  (options.touch ? stats.cmd_touch : stats.cmd_get).add();
-
   const storage::ItemRef& item = found.item;
   const std::string_view value = item.value();
   const bool with_value = f.has('v');
@@ -191,8 +145,8 @@ void MetaCommands::get(const Command& command, OutputQueue& out) {
   } else {
     line.text(reply::kMetaStoredCode);
   }
-  const RelTime now = cache.clock().now();
-  TtlHistory ttl(cache.clock(), found.created, found.exptime_before, found.exptime_after);
+  const RelTime now = clock.now();
+  TtlHistory ttl(clock, found.created, found.exptime_before, found.exptime_after);
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::string_view token = f[i];
     switch (token[0]) {
@@ -228,64 +182,12 @@ void MetaCommands::get(const Command& command, OutputQueue& out) {
   }
 }
 
-// --- ms ----------------------------------------------------------------------------------
-
-void MetaCommands::set(const Command& command, OutputQueue& out) {
-  MetaRequest request;
-  parse_meta_request(MetaCommand::kSet, command.tokens, request);
-  if (!request.error.empty()) {
-    out.append(request.error);
-    if (request.swallow_data_block) {
-      core_.swallow_data_block(std::uint64_t{request.value_length} + reply::kCrlf.size());
-    }
-    return;
-  }
-  const MetaFlags& f = request.flags;
-  storage::AllocOptions alloc;
-  alloc.binary_key = request.binary_key;
-  alloc.drop_old_if_refused = true;
-  storage::AllocResult allocated =
-      core_.cache().allocate(request.key(), f.client_flags, f.ttl, request.value_length, alloc);
-  if (allocated.status != storage::AllocStatus::kOk) {
-    out.append(allocated.status == storage::AllocStatus::kTooLarge ? reply::kTooLarge : reply::kOutOfMemoryStoring);
-    core_.swallow_data_block(std::uint64_t{request.value_length} + reply::kCrlf.size());
-    return;
-  }
-
-  PendingSet& p = pending_;
-  p.mode = request.store_mode;
-  p.options = {};
-  p.options.compare_cas = f.compare_cas;
-  // memcached honours I only where a CAS decides (set or replace with C).
-  p.options.invalidate_if_cas_older = f.has('I') && p.mode == storage::StoreMode::kCas;
-  p.quiet = f.has('q');
-  p.echo_count = 0;
-  p.opaque_length = 0;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    const char flag = f[i][0];
-    if (flag != 'O' && flag != 'k' && flag != 'c') continue;
-    p.echo[p.echo_count++] = flag;
-    if (flag == 'O') {
-      p.opaque_length = f.opaque.size();
-      std::copy(f.opaque.begin(), f.opaque.end(), p.opaque.begin());
-    }
-  }
-  core_.expect_data_block(std::move(allocated.item), SessionCore::StoreOrigin::kMeta);
-}
-
-void MetaCommands::finish_store(storage::NewItem&& item, OutputQueue& out) {
-  const PendingSet& p = pending_;
-  // The key is shown from the item, which the store may hand to the cache or free.
-  storage::ItemRef keep;
-  if (std::find(p.echo.begin(), p.echo.begin() + static_cast<std::ptrdiff_t>(p.echo_count), 'k') !=
-      p.echo.begin() + static_cast<std::ptrdiff_t>(p.echo_count)) {
-    keep = item;
-  }
-  const storage::StoreResult result = core_.cache().store(p.mode, std::move(item), p.options);
+void write_meta_stored(const PendingStoreReply& reply, const storage::StoreResult& result,
+                       const storage::ItemRef& shown, OutputQueue& out) {
   std::string_view code;
   switch (result.status) {
     case storage::StoreStatus::kStored:
-      if (p.quiet) return;
+      if (reply.quiet) return;
       code = reply::kMetaStoredCode;
       break;
     case storage::StoreStatus::kNotStored: code = reply::kMetaNotStoredCode; break;
@@ -295,13 +197,13 @@ void MetaCommands::finish_store(storage::NewItem&& item, OutputQueue& out) {
   }
   ReplyLine line(out);
   line.text(code);
-  for (std::size_t i = 0; i < p.echo_count; ++i) {
-    switch (p.echo[i]) {
+  for (std::size_t i = 0; i < reply.echo_count; ++i) {
+    switch (reply.echo[i]) {
       case 'O':
         line.space();
-        line.text(std::string_view(p.opaque.data(), p.opaque_length));
+        line.text(reply.opaque_token());
         break;
-      case 'k': line.key(keep.key(), keep.key_is_binary()); break;
+      case 'k': line.key(shown.key(), shown.key_is_binary()); break;
       case 'c': line.flag('c', result.cas); break;  // 0 when nothing was stored
       default: break;
     }
@@ -310,69 +212,25 @@ void MetaCommands::finish_store(storage::NewItem&& item, OutputQueue& out) {
   line.commit();
 }
 
-void MetaCommands::bad_data_chunk(OutputQueue& out) {
-  // `q` hides only success: memcached always answers a bad chunk of an ms.
-  out.append(reply::kBadDataChunk);
-}
-
-// --- md ----------------------------------------------------------------------------------
-
-void MetaCommands::remove(const Command& command, OutputQueue& out) {
-  MetaRequest request;
-  parse_meta_request(MetaCommand::kDelete, command.tokens, request);
-  if (!request.error.empty()) {
-    out.append(request.error);
-    return;
-  }
-  const MetaFlags& f = request.flags;
-  storage::RemoveOptions options;
-  if (f.has('C')) options.compare_cas = f.compare_cas;  // md compares even C0, unlike ma
-  options.invalidate = f.has('I');
-  options.set_exptime = f.has('T');
-  options.exptime = f.ttl;
+void write_meta_removed(const MetaRequest& request, storage::RemoveStatus status, OutputQueue& out) {
   std::string_view code;
-  switch (core_.cache().remove(request.key(), options)) {
+  switch (status) {
     case storage::RemoveStatus::kDeleted:
-      if (f.has('q')) return;
+      if (request.flags.has('q')) return;
       code = reply::kMetaStoredCode;
       break;
     case storage::RemoveStatus::kNotFound: code = reply::kMetaNotFoundCode; break;
     case storage::RemoveStatus::kExists: code = reply::kMetaExistsCode; break;
   }
-  write_code_line(out, code, request);
+  write_code_line(code, request, out);
 }
 
-// --- ma ----------------------------------------------------------------------------------
-
-void MetaCommands::arithmetic(const Command& command, OutputQueue& out) {
-  MetaRequest request;
-  parse_meta_request(MetaCommand::kArithmetic, command.tokens, request);
-  if (!request.error.empty()) {
-    out.append(request.error);
-    return;
-  }
+void write_meta_arithmetic(const MetaRequest& request, const storage::ArithResult& result,
+                           const storage::Clock& clock, OutputQueue& out) {
   const MetaFlags& f = request.flags;
-  storage::Cache& cache = core_.cache();
-  // memcached applies the change, then walks the flags to write the reply and stops with
-  // an error at an opaque that is too long: a T or N after it never takes effect.
+  // memcached writes the reply after applying the change, and stops at an opaque that is
+  // too long with an error: the change stays applied.
   const bool long_opaque = opaque_too_long(f);
-  const auto reached = [&](char flag) {
-    return f.has(flag) && (!long_opaque || f.position(flag) < f.position('O'));
-  };
-  storage::ArithOptions options;
-  options.increment = !request.decrement;
-  options.delta = f.delta;
-  options.compare_cas = f.compare_cas;  // for ma, memcached too compares only a C other than 0
-  options.vivify = f.has('N');
-  options.initial = f.initial;
-  options.vivify_exptime = reached('N') ? f.vivify_ttl : 0;  // a new item starts with no TTL
-  options.touch = reached('T');
-  options.touch_exptime = f.ttl;
-  // On a new item, N met after T has the last word on the TTL.
-  options.touch_after_vivify = !(reached('N') && f.before('T', 'N'));
-  const storage::ArithResult result = cache.arithmetic(request.key(), options);
-  const bool created = result.status == storage::ArithStatus::kOk && result.created;
-
   switch (result.status) {
     case storage::ArithStatus::kNonNumeric: out.append(reply::kNonNumericValue); return;
     case storage::ArithStatus::kOutOfMemory: out.append(reply::kOutOfMemory); return;
@@ -382,17 +240,18 @@ void MetaCommands::arithmetic(const Command& command, OutputQueue& out) {
       if (long_opaque) {
         out.append(reply::kOpaqueTooLong);
       } else {
-        write_code_line(out, result.status == storage::ArithStatus::kNotFound ? reply::kMetaNotFoundCode
-                                                                             : reply::kMetaExistsCode,
-                        request);
+        write_code_line(result.status == storage::ArithStatus::kNotFound ? reply::kMetaNotFoundCode
+                                                                         : reply::kMetaExistsCode,
+                        request, out);
       }
       return;
     case storage::ArithStatus::kOk: break;
   }
   if (long_opaque) {
-    out.append(reply::kOpaqueTooLong);  // the change stays applied
+    out.append(reply::kOpaqueTooLong);
     return;
   }
+  const bool created = result.created;
   // `q` hides an ordinary success; memcached still answers for an item it created.
   if (f.has('q') && !created) return;
 
@@ -407,8 +266,8 @@ void MetaCommands::arithmetic(const Command& command, OutputQueue& out) {
   } else {
     line.text(reply::kMetaStoredCode);
   }
-  const RelTime now = cache.clock().now();
-  TtlHistory ttl(cache.clock(), created, result.exptime_before, result.item.exptime());
+  const RelTime now = clock.now();
+  TtlHistory ttl(clock, created, result.exptime_before, result.item.exptime());
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::string_view token = f[i];
     switch (token[0]) {
@@ -432,49 +291,34 @@ void MetaCommands::arithmetic(const Command& command, OutputQueue& out) {
   line.commit();
 }
 
-// --- me ----------------------------------------------------------------------------------
-
-void MetaCommands::debug(const Command& command, OutputQueue& out) {
-  MetaRequest request;
-  parse_meta_debug_request(command.tokens, request);
-  if (!request.error.empty()) {
-    out.append(request.error);
-    return;
-  }
-  storage::Cache& cache = core_.cache();
-  const storage::ItemDescription found = cache.describe(request.key());
-  core_.stats().cmd_meta.add();
+void write_meta_debug(const storage::ItemDescription& found, const storage::Clock& clock, OutputQueue& out) {
   if (!found.item) {
     out.append(reply::kMetaMissCode);
     out.append(reply::kCrlf);
     return;
   }
   const storage::ItemRef& item = found.item;
-  const std::string_view key = item.key();
   // cls and size as `lru_crawler metadump` shows them: memstripe's size class, numbered
-  // from 1 as memcached numbers slab classes, and the item's size.
-  const unsigned class_id = found.info.size_class + 1;
-  const std::size_t size = found.info.total_size;
-
+  // as memcached numbers slab classes, and the item's size.
   ReplyLine line(out, kMaxDebugFields);
   line.text(reply::kMetaDebugPrefix);
-  line.key_text(key, item.key_is_binary());
+  line.key_text(item.key(), item.key_is_binary());
   line.text(" exp=");
   const RelTime exptime = item.exptime();
   if (exptime == 0) {
     line.text("-1");
   } else {
     // The seconds left (memcached 1.6.18 prints them negated; README: deviations).
-    line.number(static_cast<std::uint32_t>(exptime - cache.clock().now()));
+    line.number(static_cast<std::uint32_t>(exptime - clock.now()));
   }
   line.text(" la=");
   line.number(found.seconds_since_access);
   line.text(" cas=");
   line.number(item.cas());
   line.text(found.info.fetched ? " fetch=yes cls=" : " fetch=no cls=");
-  line.number(class_id);
+  line.number(StatsCommands::class_id(found.info.size_class));
   line.text(" size=");
-  line.number(size);
+  line.number(found.info.total_size);
   line.text(reply::kCrlf);
   line.commit();
 }
