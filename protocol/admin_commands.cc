@@ -16,7 +16,7 @@ AdminStatus AdminCommands::flush(const FlushRequest& request) {
   context_.stats.cmd_flush.add();  // memcached counts refused ones too
   if (!context_.config.flush_enabled) return AdminStatus::kDisabled;
   if (!request.delay_readable) return AdminStatus::kBadArgument;
-  context_.cache.flush(std::max<std::int32_t>(request.delay, 0));
+  context_.cache.flush(std::max<std::int64_t>(request.delay, 0));
   return AdminStatus::kDone;
 }
 

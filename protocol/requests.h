@@ -61,7 +61,9 @@ struct DescribeRequest {
 struct StoreRequest {
   std::string_view key;
   std::uint32_t flags = 0;
-  std::int32_t exptime = 0;
+  // Signed as the text protocol reads it (negative: already expired); the binary
+  // protocol's is an unsigned 32-bit number.
+  std::int64_t exptime = 0;
   std::uint32_t value_length = 0;
   storage::StoreMode mode = storage::StoreMode::kSet;
   storage::StoreOptions options;
@@ -83,7 +85,7 @@ struct ArithmeticRequest {
 // flush_all [delay]: 0 or less means now. memcached refuses a disabled flush_all (-F)
 // before it looks at the delay, so a delay it cannot read is the command layer's to answer.
 struct FlushRequest {
-  std::int32_t delay = 0;
+  std::int64_t delay = 0;
   bool delay_readable = true;
 };
 

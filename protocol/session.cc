@@ -1,8 +1,8 @@
 #include "protocol/session.h"
 
 #include <limits>
+#include <type_traits>
 #include <utility>
-#include <variant>
 
 #include "protocol/admin_commands.h"
 #include "protocol/key_commands.h"
@@ -13,19 +13,24 @@
 namespace memstripe::protocol {
 namespace {
 
-// memcached's binary protocol starts every request with this magic byte. memcached
-// decides a connection's protocol from its first byte; memstripe speaks text only.
-constexpr unsigned char kBinaryRequestMagic = 0x80;
-
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
 
+// The requests each wire format's decoder may make: the text ones alone have no opcode.
+template <class Encoder, class Request>
+concept AnswersTextOnlyCommands = requires(Encoder& encoder, const Request& request, OutputQueue& out) {
+  encoder.touched(request, true, out);
+};
+
 }  // namespace
 
+Session::TextCodec::TextCodec(const Session& session)
+    : decoder(ParseOptions{session.context_.config.debug_clock}), encoder(session.context_.cache.clock()) {}
+
 Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats, const ProtocolConfig& config)
-    : context_{cache, stats, server, config}, decoder_(ParseOptions{config.debug_clock}), encoder_(cache.clock()) {}
+    : context_{cache, stats, server, config} {}
 
 std::size_t Session::process(std::string_view input, OutputQueue& out) {
   unsigned unlimited = std::numeric_limits<unsigned>::max();
@@ -33,35 +38,84 @@ std::size_t Session::process(std::string_view input, OutputQueue& out) {
 }
 
 std::size_t Session::process(std::string_view input, OutputQueue& out, unsigned& commands_left) {
-  if (!seen_first_byte_ && !input.empty()) {
-    seen_first_byte_ = true;
-    if (static_cast<unsigned char>(input.front()) == kBinaryRequestMagic) {
-      request_close(Close::kNow, "binary protocol is not supported");
-      return 0;
-    }
+  if (std::holds_alternative<std::monostate>(codec_)) {
+    if (input.empty()) return 0;
+    if (!choose_codec(static_cast<unsigned char>(input.front()))) return 0;
   }
-  TextRequest request;
-  MetaRequest meta;
+  if (auto* text = std::get_if<TextCodec>(&codec_)) return run(*text, input, out, commands_left);
+  return run(std::get<BinaryCodec>(codec_), input, out, commands_left);
+}
+
+bool Session::choose_codec(unsigned char first_byte) {
+  const bool binary = first_byte == binary::kRequestMagic;
+  switch (context_.config.binding) {
+    case Binding::kAuto: break;
+    // memcached -B ascii reads everything as text; -B binary reads every request as a
+    // binary header, and a text command fails its magic byte (the decoder closes).
+    case Binding::kAscii: codec_.emplace<TextCodec>(*this); return true;
+    case Binding::kBinary: codec_.emplace<BinaryCodec>(); return true;
+  }
+  if (binary) {
+    codec_.emplace<BinaryCodec>();
+  } else {
+    codec_.emplace<TextCodec>(*this);
+  }
+  return true;
+}
+
+std::span<char> Session::value_sink() noexcept {
+  if (auto* text = std::get_if<TextCodec>(&codec_)) return text->decoder.value_sink();
+  if (auto* binary = std::get_if<BinaryCodec>(&codec_)) return binary->decoder.value_sink();
+  return {};
+}
+
+void Session::value_received(std::size_t n) noexcept {
+  if (auto* text = std::get_if<TextCodec>(&codec_)) return text->decoder.value_received(n);
+  if (auto* binary = std::get_if<BinaryCodec>(&codec_)) return binary->decoder.value_received(n);
+}
+
+bool Session::mid_command() const noexcept {
+  if (const auto* text = std::get_if<TextCodec>(&codec_)) return text->decoder.mid_command();
+  if (const auto* binary = std::get_if<BinaryCodec>(&codec_)) return binary->decoder.mid_command();
+  return false;
+}
+
+template <class Codec>
+std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left) {
+  constexpr bool kText = std::is_same_v<Codec, TextCodec>;
+  typename Codec::Request request;
+  // The text protocol parses meta lines into this.
+  [[maybe_unused]] std::conditional_t<kText, MetaRequest, std::monostate> meta;
   std::size_t pos = 0;
   while (close_ == Close::kNo) {
-    if (commands_left == 0 && decoder_.at_command_line()) break;
-    const DecodeResult decoded = decoder_.decode(input.substr(pos), request, meta);
+    if (commands_left == 0 && codec.decoder.at_command_line()) break;
+    DecodeResult decoded;
+    if constexpr (kText) {
+      decoded = codec.decoder.decode(input.substr(pos), request, meta);
+    } else {
+      decoded = codec.decoder.decode(input.substr(pos), request);
+    }
     pos += decoded.consumed;
     if (decoded.new_command) --commands_left;
     switch (decoded.status) {
-      case DecodeStatus::kRequest: execute(request, out); break;
-      case DecodeStatus::kValueExpected: begin_store(request, out); break;
-      case DecodeStatus::kValueComplete: finish_store(out); break;
+      case DecodeStatus::kRequest: execute(codec, request, out); break;
+      case DecodeStatus::kValueExpected: begin_store(codec, request, out); break;
+      case DecodeStatus::kValueComplete: finish_store(codec, out); break;
       case DecodeStatus::kSkipped: break;
       case DecodeStatus::kNeedMore: return pos;
-      case DecodeStatus::kClose: request_close(Close::kNow, decoder_.close_reason()); return pos;
+      case DecodeStatus::kClose: request_close(Close::kNow, codec.decoder.close_reason()); return pos;
     }
+    if (decoded.close_after) request_close(Close::kAfterReplies, codec.decoder.close_reason());
   }
   return pos;
 }
 
-void Session::execute(TextRequest& request, OutputQueue& out) {
-  TextEncoder& encoder = encoder_;
+template <class Codec>
+void Session::execute(Codec& codec, typename Codec::Request& request, OutputQueue& out) {
+  auto& encoder = codec.encoder;
+  using Encoder = std::remove_reference_t<decltype(encoder)>;
+  // A request this wire format has no way to send is refused, never executed.
+  constexpr bool kTextOnly = AnswersTextOnlyCommands<Encoder, typename Codec::Request>;
   std::visit(
       Overloaded{
           [&](const NoRequest&) { encoder.answer(request, out); },
@@ -71,9 +125,15 @@ void Session::execute(TextRequest& request, OutputQueue& out) {
             while (get.keys.next(key)) encoder.value(request, retrieval.get(key, get.options), out);
             encoder.end_of_values(request, out);
           },
-          [&](const TouchRequest& touch) { encoder.touched(request, KeyCommands(context_).touch(touch), out); },
+          [&](const TouchRequest& touch) {
+            if constexpr (kTextOnly) { encoder.touched(request, KeyCommands(context_).touch(touch), out); } else {
+              encoder.unsupported(request, out);
+            }
+          },
           [&](const DescribeRequest& describe) {
-            encoder.described(request, RetrievalCommands(context_).describe(describe), out);
+            if constexpr (kTextOnly) { encoder.described(request, RetrievalCommands(context_).describe(describe), out); } else {
+              encoder.unsupported(request, out);
+            }
           },
           [&](const StoreRequest&) {},  // begin_store()
           [&](const RemoveRequest& remove) { encoder.removed(request, KeyCommands(context_).remove(remove), out); },
@@ -83,66 +143,86 @@ void Session::execute(TextRequest& request, OutputQueue& out) {
           [&](const FlushRequest& flush) { encoder.admin(request, AdminCommands(context_).flush(flush), out); },
           [&](const VersionRequest&) { encoder.version(request, AdminCommands(context_).version(), out); },
           [&](const NoopRequest&) { encoder.noop(request, out); },
-          [&](const QuitRequest&) { request_close(Close::kAfterReplies, "quit"); },
+          [&](const QuitRequest&) {
+            encoder.quit(request, out);
+            request_close(Close::kAfterReplies, "quit");
+          },
           [&](const VerbosityRequest& verbosity) {
             AdminCommands(context_).verbosity(verbosity);
             encoder.admin(request, AdminStatus::kDone, out);
           },
           [&](const ShutdownRequest& shutdown) {
-            const AdminStatus status = AdminCommands(context_).shutdown(shutdown);
-            if (status == AdminStatus::kDone) {
-              request_close(Close::kNow, "shutdown");  // memcached closes without a reply
+            if constexpr (kTextOnly) {
+              const AdminStatus status = AdminCommands(context_).shutdown(shutdown);
+              if (status == AdminStatus::kDone) {
+                request_close(Close::kNow, "shutdown");  // memcached closes without a reply
+              } else {
+                encoder.shutdown_refused(request, status, out);
+              }
             } else {
-              encoder.shutdown_refused(request, status, out);
+              encoder.unsupported(request, out);
             }
           },
           [&](const MemlimitRequest& memlimit) {
-            encoder.admin(request, AdminCommands(context_).set_memory_limit(memlimit), out);
+            if constexpr (kTextOnly) { encoder.admin(request, AdminCommands(context_).set_memory_limit(memlimit), out); } else {
+              encoder.unsupported(request, out);
+            }
           },
           [&](const AdvanceClockRequest& advance) {
-            AdminCommands(context_).advance_clock(advance);
-            encoder.admin(request, AdminStatus::kDone, out);
+            if constexpr (kTextOnly) {
+              AdminCommands(context_).advance_clock(advance);
+              encoder.admin(request, AdminStatus::kDone, out);
+            } else {
+              encoder.unsupported(request, out);
+            }
           },
           [&](const StatsRequest& stats) {
-            TextEncoder::StatLines lines(out);
+            auto lines = encoder.stat_lines(request, out);
             StatsCommands(context_).report(stats, lines);
-            encoder.end_of_stats(stats, out);
+            encoder.end_of_stats(request, stats, out);
           },
           [&](const DumpRequest& dump) {
-            TextEncoder::DumpLines lines = encoder.dump_lines(dump, out);
-            const DumpStatus status =
-                StatsCommands(context_).dump(dump, [&lines](const storage::ItemInfo& item) { return lines.item(item); });
-            encoder.end_of_dump(dump, status, out);
+            if constexpr (kTextOnly) {
+              auto lines = encoder.dump_lines(dump, out);
+              const DumpStatus status = StatsCommands(context_).dump(
+                  dump, [&lines](const storage::ItemInfo& item) { return lines.item(item); });
+              encoder.end_of_dump(dump, status, out);
+            } else {
+              encoder.unsupported(request, out);
+            }
           },
       },
       request.command);
 }
 
-void Session::begin_store(TextRequest& request, OutputQueue& out) {
+template <class Codec>
+void Session::begin_store(Codec& codec, typename Codec::Request& request, OutputQueue& out) {
   const auto& store = std::get<StoreRequest>(request.command);
   storage::AllocResult allocated = StorageCommands(context_).allocate(store);
   if (allocated.status != storage::AllocStatus::kOk) {
-    encoder_.store_refused(request, allocated.status, out);
-    decoder_.refuse_value();
+    codec.encoder.store_refused(request, allocated.status, out);
+    codec.decoder.refuse_value();
     return;
   }
-  decoder_.accept_value(std::move(allocated.item));
+  codec.decoder.accept_value(std::move(allocated.item));
 }
 
-void Session::finish_store(OutputQueue& out) {
-  PendingValue& pending = decoder_.pending_value();
+template <class Codec>
+void Session::finish_store(Codec& codec, OutputQueue& out) {
+  PendingValue& pending = codec.decoder.pending_value();
+  const auto& reply = codec.decoder.pending_reply();
   StorageCommands storage(context_);
   storage.value_arrived();
-  if (!pending.terminated()) {
+  if (!pending.intact) {
     pending.item.reset();
-    encoder_.bad_data_chunk(pending.reply, out);
+    codec.encoder.bad_data_chunk(reply, out);
     return;
   }
   // The key is shown from the item, which the store may hand to the cache or free.
   storage::ItemRef shown;
-  if (pending.reply.echoes('k')) shown = pending.item;
+  if (reply.shows_key()) shown = pending.item;
   const storage::StoreResult result = storage.store(pending.mode, pending.options, std::move(pending.item));
-  encoder_.stored(pending.reply, result, shown, out);
+  codec.encoder.stored(reply, result, shown, out);
 }
 
 void Session::request_close(Close how, std::string_view reason) noexcept {

@@ -1,17 +1,23 @@
 // One client's conversation: bytes in, replies out, against a cache. Pure code: no
 // sockets, no Asio. The server owns one Session per connection and does the I/O around it.
 //
-// A Session is the loop decode → execute → encode: its decoder turns the bytes into
-// requests (text_decoder.h), the command families execute them against the cache
-// (retrieval_commands.h, storage_commands.h, key_commands.h, admin_commands.h,
-// stats_commands.h) and its encoder writes their results as replies (text_encoder.h).
+// A Session is the loop decode → execute → encode. Its codec — memcached's text protocol
+// (text_decoder.h, text_encoder.h) or its binary protocol (binary_decoder.h,
+// binary_encoder.h), chosen by the connection's first byte as memcached's -B says — turns
+// the bytes into requests in no wire format (requests.h), which the command families
+// execute against the cache (retrieval_commands.h, storage_commands.h, key_commands.h,
+// admin_commands.h, stats_commands.h); the codec's encoder writes their results as
+// replies.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <variant>
 
+#include "protocol/binary_decoder.h"
+#include "protocol/binary_encoder.h"
 #include "protocol/command_context.h"
 #include "protocol/command_stats.h"
 #include "protocol/output_queue.h"
@@ -34,20 +40,20 @@ class Session {
   // arrives next, and calls again. Stops early once close_requested().
   // (The server counts bytes_read and bytes_written; the Session counts commands.)
   std::size_t process(std::string_view input, OutputQueue& out);
-  // The same, executing at most `commands_left` command lines and counting it down: a
-  // client's turn ends after memcached's -R requests, so a long pipeline cannot hold up
-  // the other clients of its thread. A value already announced is still taken.
+  // The same, executing at most `commands_left` commands and counting it down: a client's
+  // turn ends after memcached's -R requests, so a long pipeline cannot hold up the other
+  // clients of its thread. A value already announced is still taken.
   std::size_t process(std::string_view input, OutputQueue& out, unsigned& commands_left);
 
   // While a value is arriving, the part of the new item still missing: the server may
   // read the socket straight into it, then report with value_received(). What follows it
   // goes through process() as usual.
-  std::span<char> value_sink() noexcept { return decoder_.value_sink(); }
-  void value_received(std::size_t n) noexcept { decoder_.value_received(n); }
+  std::span<char> value_sink() noexcept;
+  void value_received(std::size_t n) noexcept;
 
   enum class Close : std::uint8_t {
     kNo,
-    kAfterReplies,  // `quit`: send what is queued, then close
+    kAfterReplies,  // `quit`, a malformed binary request: send what is queued, then close
     kNow,           // memcached drops the connection at once (HTTP request, runaway line)
   };
   Close close_requested() const noexcept { return close_; }
@@ -57,18 +63,35 @@ class Session {
   // True while the bytes kept by the caller are the start of an unfinished command (or a
   // value is expected), so an idle connection can give its read buffer back only when this
   // is false.
-  bool mid_command() const noexcept { return decoder_.mid_command(); }
+  bool mid_command() const noexcept;
 
  private:
-  void execute(TextRequest& request, OutputQueue& out);
-  void begin_store(TextRequest& request, OutputQueue& out);
-  void finish_store(OutputQueue& out);
+  struct TextCodec {
+    explicit TextCodec(const Session& session);
+    using Request = TextRequest;
+    TextDecoder decoder;
+    TextEncoder encoder;
+  };
+  struct BinaryCodec {
+    using Request = BinaryRequest;
+    BinaryDecoder decoder;
+    BinaryEncoder encoder;
+  };
+
+  // Picks the codec for the connection's first byte; false when -B refuses it.
+  bool choose_codec(unsigned char first_byte);
+  template <class Codec>
+  std::size_t run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left);
+  template <class Codec>
+  void execute(Codec& codec, typename Codec::Request& request, OutputQueue& out);
+  template <class Codec>
+  void begin_store(Codec& codec, typename Codec::Request& request, OutputQueue& out);
+  template <class Codec>
+  void finish_store(Codec& codec, OutputQueue& out);
   void request_close(Close how, std::string_view reason) noexcept;
 
   CommandContext context_;
-  TextDecoder decoder_;
-  TextEncoder encoder_;
-  bool seen_first_byte_ = false;
+  std::variant<std::monostate, TextCodec, BinaryCodec> codec_;
   Close close_ = Close::kNo;
   std::string_view close_reason_;
 };

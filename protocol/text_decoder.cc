@@ -25,8 +25,8 @@ DecodeResult TextDecoder::decode(std::string_view input, TextRequest& request, M
   request = TextRequest{};
   const Command command = parse_command(frame.line, options_);
   const LineOutcome outcome = is_meta_command(command.code)
-                                  ? decode_meta_line(command, request, meta, pending_.reply)
-                                  : decode_classic_line(command, request, pending_.reply);
+                                  ? decode_meta_line(command, request, meta, pending_reply_)
+                                  : decode_classic_line(command, request, pending_reply_);
   DecodeResult result{DecodeStatus::kRequest, frame.consumed, true};
   switch (outcome.kind) {
     case LineOutcome::Kind::kClose:
@@ -53,8 +53,8 @@ DecodeResult TextDecoder::decode(std::string_view input, TextRequest& request, M
 
 void TextDecoder::accept_value(storage::NewItem&& item) noexcept {
   pending_.item = std::move(item);
-  pending_.filled = 0;
-  pending_.trailer_seen = 0;
+  filled_ = 0;
+  trailer_seen_ = 0;
   phase_ = Phase::kValue;
 }
 
@@ -66,28 +66,28 @@ void TextDecoder::refuse_value() noexcept {
 
 std::span<char> TextDecoder::value_sink() noexcept {
   if (phase_ != Phase::kValue) return {};
-  return pending_.item.value().subspan(pending_.filled);
+  return pending_.item.value().subspan(filled_);
 }
 
 void TextDecoder::value_received(std::size_t n) noexcept {
   if (phase_ != Phase::kValue) return;
-  pending_.filled += std::min(n, pending_.item.value().size() - pending_.filled);
+  filled_ += std::min(n, pending_.item.value().size() - filled_);
 }
 
 DecodeResult TextDecoder::read_value(std::string_view input) {
-  PendingValue& p = pending_;
   std::size_t used = 0;
-  const std::span<char> value = p.item.value();
-  if (p.filled < value.size()) {
-    const std::size_t n = std::min(value.size() - p.filled, input.size());
-    if (n != 0) std::memcpy(value.data() + p.filled, input.data(), n);
-    p.filled += n;
+  const std::span<char> value = pending_.item.value();
+  if (filled_ < value.size()) {
+    const std::size_t n = std::min(value.size() - filled_, input.size());
+    if (n != 0) std::memcpy(value.data() + filled_, input.data(), n);
+    filled_ += n;
     used = n;
   }
-  while (p.filled == value.size() && p.trailer_seen < 2 && used < input.size()) {
-    p.trailer[p.trailer_seen++] = input[used++];
+  while (filled_ == value.size() && trailer_seen_ < 2 && used < input.size()) {
+    trailer_[trailer_seen_++] = input[used++];
   }
-  if (p.trailer_seen < 2) return {DecodeStatus::kNeedMore, used};
+  if (trailer_seen_ < 2) return {DecodeStatus::kNeedMore, used};
+  pending_.intact = trailer_[0] == '\r' && trailer_[1] == '\n';
   phase_ = Phase::kCommandLine;
   return {DecodeStatus::kValueComplete, used};
 }

@@ -12,43 +12,14 @@
 #include <span>
 #include <string_view>
 
+#include "protocol/decode_result.h"
 #include "protocol/meta_parser.h"
+#include "protocol/pending_value.h"
 #include "protocol/text_parser.h"
 #include "protocol/text_request.h"
 #include "storage/item.h"
 
 namespace memstripe::protocol {
-
-enum class DecodeStatus : std::uint8_t {
-  kRequest,        // `request` is complete: execute it
-  kValueExpected,  // `request` is a store whose value follows: accept_value() or refuse_value()
-  kValueComplete,  // the value announced is in, with its terminator: see pending_value()
-  kSkipped,        // bytes were consumed and nothing is to be done for them: call again
-  kNeedMore,       // no complete request: keep the bytes not consumed, call again when more arrive
-  kClose,          // memcached drops the connection here: close_reason()
-};
-
-struct DecodeResult {
-  DecodeStatus status = DecodeStatus::kNeedMore;
-  std::size_t consumed = 0;
-  bool new_command = false;  // a command line was read (it counts toward -R)
-};
-
-// The item a store is filling, and what its reply needs.
-struct PendingValue {
-  storage::NewItem item;
-  storage::StoreMode mode = storage::StoreMode::kSet;
-  storage::StoreOptions options;
-  PendingStoreReply reply;
-  // memcached reads exactly length + 2 bytes and only then looks at the last two.
-  bool terminated() const noexcept { return trailer[0] == '\r' && trailer[1] == '\n'; }
-
- private:
-  friend class TextDecoder;
-  std::size_t filled = 0;
-  char trailer[2] = {0, 0};
-  std::uint8_t trailer_seen = 0;
-};
 
 class TextDecoder {
  public:
@@ -62,8 +33,9 @@ class TextDecoder {
   // or, when it was refused, the value and its "\r\n" are skipped.
   void accept_value(storage::NewItem&& item) noexcept;
   void refuse_value() noexcept;
-  // After kValueComplete: the item and what its reply needs. The next decode() drops it.
+  // After kValueComplete: the item, and what its reply needs. The next decode() drops it.
   PendingValue& pending_value() noexcept { return pending_; }
+  const PendingStoreReply& pending_reply() const noexcept { return pending_reply_; }
 
   // While a value is arriving, the part of it still missing: the caller may read the
   // socket straight into it and report with value_received().
@@ -89,6 +61,11 @@ class TextDecoder {
   std::uint32_t announced_length_ = 0;  // of the value after kValueExpected
   std::uint64_t skip_left_ = 0;
   PendingValue pending_;
+  PendingStoreReply pending_reply_;
+  std::size_t filled_ = 0;  // value bytes written so far
+  // memcached reads exactly length + 2 bytes and only then looks at the last two.
+  char trailer_[2] = {0, 0};
+  std::uint8_t trailer_seen_ = 0;
   std::string_view close_reason_;
 };
 

@@ -133,8 +133,8 @@ void TextEncoder::StatLines::stat(std::string_view name, std::string_view value)
   out_.commit(static_cast<std::size_t>(p - start));
 }
 
-void TextEncoder::end_of_stats(const StatsRequest& request, OutputQueue& out) {
-  switch (request.group) {
+void TextEncoder::end_of_stats(const TextRequest&, const StatsRequest& stats, OutputQueue& out) {
+  switch (stats.group) {
     case StatsGroup::kReset: return out.append(reply::kReset);
     case StatsGroup::kDetailOn: return out.append(reply::kOk);
     case StatsGroup::kDetailUsage: return out.append(reply::kDetailUsage);

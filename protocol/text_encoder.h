@@ -38,13 +38,14 @@ class TextEncoder {
   void arithmetic(const TextRequest& request, const storage::ArithResult& result, OutputQueue& out);
 
   void noop(const TextRequest& request, OutputQueue& out);
+  void quit(const TextRequest&, OutputQueue&) {}  // memcached sends nothing
   void version(const TextRequest& request, std::string_view version, OutputQueue& out);
   // flush_all, verbosity, cache_memlimit, debug_advance_clock.
   void admin(const TextRequest& request, AdminStatus status, OutputQueue& out);
   // A shutdown that goes ahead closes the connection without a reply.
   void shutdown_refused(const TextRequest& request, AdminStatus status, OutputQueue& out);
 
-  // `stats`: the lines go through stat_sink(), then the reply's end.
+  // `stats`: the lines go through stat_lines(), then the reply's end.
   class StatLines final : public StatSink {
    public:
     explicit StatLines(OutputQueue& out) noexcept : out_(out) {}
@@ -53,7 +54,8 @@ class TextEncoder {
    private:
     OutputQueue& out_;
   };
-  void end_of_stats(const StatsRequest& request, OutputQueue& out);
+  StatLines stat_lines(const TextRequest&, OutputQueue& out) const noexcept { return StatLines(out); }
+  void end_of_stats(const TextRequest& request, const StatsRequest& stats, OutputQueue& out);
 
   // `stats cachedump` and `lru_crawler metadump`: a line per item, then the end.
   class DumpLines {

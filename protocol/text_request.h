@@ -38,6 +38,8 @@ struct PendingStoreReply {
   std::uint8_t opaque_length = 0;
   char opaque[kMaxOpaqueLength] = {};
 
+  // The reply shows the stored item's key (meta `k`).
+  bool shows_key() const noexcept { return echoes('k'); }
   bool echoes(char flag) const noexcept {
     for (std::uint8_t i = 0; i < echo_count; ++i) {
       if (echo[i] == flag) return true;

@@ -308,7 +308,15 @@ class FlagParser {
         return {};
       }
       case 'B':
-        if (value != "ascii") return bad(f, value, "memstripe speaks only the text protocol: -B ascii");
+        if (value == "auto") {
+          o_.binding = protocol::Binding::kAuto;
+        } else if (value == "ascii") {
+          o_.binding = protocol::Binding::kAscii;
+        } else if (value == "binary") {
+          o_.binding = protocol::Binding::kBinary;
+        } else {
+          return bad(f, value, "auto, binary or ascii");
+        }
         return {};
       case 'I': {
         auto size = parse_size(value);
@@ -559,7 +567,7 @@ std::string usage_text() {
          "-R, --max-reqs-per-event  requests served per connection before the others get a turn\n"
          "                          (default: 20)\n"
          "-b, --listen-backlog=<num> listen backlog (default: 1024)\n"
-         "-B, --protocol=ascii      the only protocol memstripe speaks\n"
+         "-B, --protocol=<name>     auto (the first byte decides), ascii or binary\n"
          "-A, --enable-shutdown     enable the text protocol's \"shutdown\" command\n"
          "-F, --disable-flush-all   disable flush_all\n"
          "-X, --disable-dumping     disable stats cachedump and lru_crawler metadump\n"

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/protocol_config.h"
+
 namespace memstripe::server {
 
 // The defaults, each written once.
@@ -76,6 +78,7 @@ struct ServerOptions {
   std::string config_file;
 
   // Protocol.
+  protocol::Binding binding = protocol::Binding::kAuto;  // -B
   bool shutdown_enabled = false;  // -A
   bool flush_enabled = true;      // -F clears
   bool dump_enabled = true;       // -X clears

@@ -40,6 +40,7 @@ storage::CacheConfig cache_config(const ServerOptions& o) {
 
 protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
   protocol::ProtocolConfig p;
+  p.binding = o.binding;
   p.shutdown_enabled = o.shutdown_enabled;
   p.flush_enabled = o.flush_enabled;
   p.dump_enabled = o.dump_enabled;

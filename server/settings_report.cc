@@ -36,7 +36,10 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   num("reqs_per_event", o.requests_per_event);
   emit("cas_enabled", yes_no(o.use_cas));
   num("tcp_backlog", o.backlog);
-  emit("binding_protocol", "ascii");
+  // memcached's prot_text().
+  emit("binding_protocol", o.binding == protocol::Binding::kAscii    ? "ascii"
+                           : o.binding == protocol::Binding::kBinary ? "binary"
+                                                                     : "auto-negotiate");
   emit("auth_enabled_sasl", "no");
   emit("auth_enabled_ascii", "no");
   num("item_size_max", o.item_size_max);

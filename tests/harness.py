@@ -232,6 +232,23 @@ class RawClient:
             if line in (b"END\r\n",) or line.startswith((b"ERROR", b"CLIENT_ERROR", b"SERVER_ERROR")):
                 return out
 
+    def read_binary_until(self, opaque):
+        """Binary protocol: every packet up to and including the first whose opaque (as
+        sent, in network order) is `opaque`."""
+        out = b""
+        while True:
+            header = self.read_exact(24)
+            body = self.read_exact(int.from_bytes(header[8:12], "big"))
+            out += header + body
+            if int.from_bytes(header[12:16], "big") == opaque:
+                return out
+
+    def read_to_close(self, timeout=5):
+        """Everything the server sends until it closes the connection."""
+        assert self.closed_by_peer(timeout), "the server kept the connection open"
+        data, self.buf = self.buf, b""
+        return data
+
     def closed_by_peer(self, timeout=10):
         """True once the server has closed the connection (EOF), after any pending bytes."""
         self.sock.settimeout(timeout)

@@ -183,10 +183,10 @@ TEST_F(Connection, ALongGatInPiecesClosesTheConnection) {
   EXPECT_EQ(close(), Session::Close::kNow);
 }
 
-TEST_F(Connection, BinaryProtocolIsRefusedByClosing) {
-  EXPECT_EQ(send(std::string("\x80\x0b\x00\x00version\r\n", 12)), "");
-  EXPECT_EQ(close(), Session::Close::kNow);
-  EXPECT_EQ(session_->close_reason(), "binary protocol is not supported");
+TEST_F(Connection, TheFirstByteOfABinaryRequestPicksTheBinaryProtocol) {
+  const std::string noop("\x80\x0a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 24);
+  EXPECT_EQ(send(noop).substr(0, 2), "\x81\x0a");
+  EXPECT_EQ(close(), Session::Close::kNo);
 }
 
 TEST_F(Connection, ABinaryMagicByteLaterOnIsJustText) {

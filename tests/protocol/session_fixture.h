@@ -106,8 +106,11 @@ class SessionTest : public ::testing::Test {
     return p;
   }
 
-  // A fresh connection (same cache).
-  void reconnect() { session_ = std::make_unique<Session>(*cache_, server_, server_.commands, protocol_config_); }
+  // A fresh connection (same cache): nothing of the last one's input is left.
+  void reconnect() {
+    session_ = std::make_unique<Session>(*cache_, server_, server_.commands, protocol_config_);
+    pending_.clear();
+  }
 
   // Feeds `input` in one piece, as a server would with everything buffered; returns what
   // the client receives. Bytes the session leaves (an unfinished command) stay pending.

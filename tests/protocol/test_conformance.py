@@ -418,3 +418,155 @@ def test_a_hand_written_meta_pipeline_gets_memcached_s_bytes_over_both_transport
     from_memcached, from_memstripe = replies
     assert from_memcached == HAND_WRITTEN_META_REPLIES
     assert from_memstripe == from_memcached
+
+
+# --- The binary protocol -------------------------------------------------------------------
+# Each case is a list of request frames; every reply packet is compared field by field,
+# CAS uniques numbered in order of first appearance as for the text cases. A case is sent
+# pipelined (all frames in one write, then a NOOP whose opaque marks the end) and one frame
+# at a time (each followed by such a NOOP), over TCP and the UNIX socket.
+# The deliberate deviations (README) are pinned by tests/protocol/session_binary_test.cc.
+
+from binary_frames import arith_extras, exptime_extras, frame, parse, set_extras  # noqa: E402
+
+END_OPAQUE = 0xC0FFEE00
+VALUE_100K = bytes(range(256)) * 390 + b"x" * 160
+
+BINARY_CASES = {
+    "set_then_get_forms": [frame("set", "k", set_extras(5, 0), "hello"), frame("get", "k", opaque=7),
+                           frame("getk", "k", opaque=8), frame("get", "nope"), frame("getk", "nope")],
+    "quiet_multi_get": [frame("setq", "a", set_extras(1), "1"), frame("setq", "b", set_extras(2), "22"),
+                        frame("getkq", "a", opaque=1), frame("getkq", "missing", opaque=2),
+                        frame("getkq", "b", opaque=3), frame("getq", "a"), frame("getq", "missing")],
+    "add_and_replace": [frame("add", "k", set_extras(), "x"), frame("add", "k", set_extras(), "y"),
+                        frame("addq", "k", set_extras(), "y"), frame("replace", "zz", set_extras(), "y"),
+                        frame("replaceq", "zz", set_extras(), "y"), frame("replace", "k", set_extras(9), "r"),
+                        frame("get", "k")],
+    "append_prepend": [frame("set", "k", set_extras(4), "a"), frame("append", "k", value="b"),
+                       frame("prepend", "k", value="c"), frame("appendq", "k", value="d"), frame("get", "k"),
+                       frame("append", "missing", value="x"), frame("prependq", "missing", value="x")],
+    "delete": [frame("set", "k", set_extras(), "a"), frame("delete", "k"), frame("delete", "k"),
+               frame("deleteq", "k"), frame("set", "q", set_extras(), "a"), frame("deleteq", "q"), frame("get", "q")],
+    "increment_decrement": [frame("increment", "n", arith_extras(5, 10, 0)), frame("increment", "n", arith_extras(5)),
+                            frame("decrement", "n", arith_extras(100)), frame("incrementq", "n", arith_extras(7)),
+                            frame("get", "n"), frame("increment", "m", arith_extras(1, 1, 0xffffffff)),
+                            frame("decrementq", "m", arith_extras(1, 1, 0xffffffff)),
+                            frame("set", "s", set_extras(), "abc"), frame("increment", "s", arith_extras()),
+                            frame("increment", "w", arith_extras(2 ** 64 - 1, 2, 0)),
+                            frame("increment", "w", arith_extras(3))],
+    "version_and_noop": [frame("version"), frame("noop", opaque=5), frame("version", opaque=0x01020304)],
+    "touch_and_gat": [frame("set", "k", set_extras(3, 0), "v"), frame("touch", "k", exptime_extras(100)),
+                      frame("gat", "k", exptime_extras(100)), frame("gatk", "k", exptime_extras(0)),
+                      frame("gatq", "k", exptime_extras(0)), frame("gatkq", "k", exptime_extras(0)),
+                      frame("gat", "no", exptime_extras(0)), frame("gatk", "no", exptime_extras(0)),
+                      frame("gatkq", "no", exptime_extras(0)), frame("touch", "no", exptime_extras(0))],
+    "flush": [frame("set", "k", set_extras(), "v"), frame("flush"), frame("get", "k"), frame("set", "k", set_extras(), "v"),
+              frame("flushq"), frame("get", "k"), frame("flush", extras=exptime_extras(0))],
+    "cas_mismatches": [frame("set", "k", set_extras(), "v"), frame("set", "k", set_extras(), "w", cas=999),
+                       frame("add", "nokey", set_extras(), "w", cas=5), frame("replace", "k", set_extras(), "w", cas=9),
+                       frame("append", "k", value="w", cas=9), frame("delete", "k", cas=999),
+                       frame("increment", "k", arith_extras(), cas=9), frame("get", "k")],
+    "too_large": [frame("set", "big", set_extras(), "old"), frame("set", "big", set_extras(), b"x" * (1024 * 1024 + 10)),
+                  frame("get", "big"), frame("set", "b2", set_extras(), "old"),
+                  frame("add", "b2", set_extras(), b"x" * (1024 * 1024 + 10)), frame("get", "b2")],
+    "large_and_empty_values": [frame("set", "big", set_extras(7), VALUE_100K), frame("getk", "big"),
+                               frame("set", "e", set_extras(), b""), frame("get", "e"), frame("getkq", "e"),
+                               frame("set", "kb", set_extras(), b"v" * 600), frame("get", "kb")],
+    "binary_keys": [frame("set", b"\x00\x01 \r\n\xff", set_extras(), "v"), frame("getk", b"\x00\x01 \r\n\xff"),
+                    frame("set", "k" * 250, set_extras(), "v"), frame("getk", "k" * 250)],
+    "exptime_is_unsigned": [frame("set", "k", set_extras(0, 0xfffffff0), "v"), frame("get", "k")],
+    "stat_groups_not_found": [frame("stat", "bogus"), frame("stat", "conns"), frame("stat", "cachedump 1 1"),
+                              frame("stat", "detail x"), frame("stat", "reset"), frame("stat", "detail on"),
+                              frame("stat", "detail dump"), frame("stat", "detail off"), frame("stat", "sizes")],
+    "sasl_without_sasl": [frame("sasl_list_mechs"), frame("sasl_auth", "PLAIN", value=b"\0u\0p"),
+                          frame("sasl_step", "PLAIN", value=b"xyz")],
+    "unknown_opcode_without_body": [frame(0x50), frame(0x25, opaque=3)],
+}
+
+# memcached closes the connection after these; what it sent before must match.
+BINARY_CLOSING_CASES = {
+    "key_longer_than_body": [frame("noop"), frame("get", "k", bodylen=0)],
+    "key_and_extras_longer_than_body": [frame("set", "k", set_extras(), "v", bodylen=8)],
+    "get_without_key": [frame("get", "")],
+    "get_with_extras": [frame("get", "k", extras=b"\0\0\0\0")],
+    "set_without_extras": [frame("set", "k", b"", "v")],
+    "noop_with_a_body": [frame("noop", value="x")],
+    "delete_with_extras": [frame("delete", "k", extras=b"\0")],
+    "incr_with_short_extras": [frame("increment", "k", extras=b"\0" * 8)],
+    "flush_with_a_key": [frame("flush", "k")],
+    "key_over_250_bytes": [frame("noop"), frame("get", "k" * 251)],
+    "quit_sends_pending_replies": [frame("noop"), frame("set", "k", set_extras(), "v"), frame("quit"), frame("noop")],
+    "quitq_is_silent": [frame("noop"), frame("quitq"), frame("noop")],
+    "wrong_magic_after_a_noop": [frame("noop"), frame("noop", magic=0x81)],
+}
+
+
+def binary_fields(data):
+    """The packets of `data`, CAS uniques numbered by first appearance."""
+    packets, rest = parse(data)
+    assert rest == b"", f"{len(rest)} bytes after the last whole packet"
+    numbers = {0: 0}
+    return [(p.opcode, p.status, p.opaque, numbers.setdefault(p.cas, len(numbers)), p.extras, p.key, p.value)
+            for p in packets]
+
+
+def binary_exchange(server, transport, frames, pipelined):
+    """Everything the server answers to `frames`, sent in one write or one at a time."""
+    end = frame("noop", opaque=END_OPAQUE)
+    with server.connect(transport) as client:
+        client.send(frame("flush") + end)
+        client.read_binary_until(END_OPAQUE)
+        if pipelined:
+            client.send(b"".join(frames) + end)
+            return client.read_binary_until(END_OPAQUE)
+        received = b""
+        for f in frames:
+            client.send(f + end)
+            received += client.read_binary_until(END_OPAQUE)
+        return received
+
+
+def binary_exchange_closing(server, transport, frames):
+    with server.connect(transport) as client:
+        client.send(frame("flush") + frame("noop", opaque=END_OPAQUE))
+        client.read_binary_until(END_OPAQUE)
+        client.send(b"".join(frames))
+        return client.read_to_close()
+
+
+@pytest.fixture(scope="module")
+def binary_peers(servers, memcached_on_a_socket, memstripe_on_both):
+    return {"tcp": (servers[0], memstripe_on_both), "unix": (memcached_on_a_socket, memstripe_on_both)}
+
+
+@pytest.mark.parametrize("pipelined", [True, False], ids=["pipelined", "one_at_a_time"])
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
+@pytest.mark.parametrize("name", sorted(BINARY_CASES))
+def test_binary_replies_like_memcached(binary_peers, transport, pipelined, name):
+    memcached, memstripe = binary_peers[transport]
+    want = binary_exchange(memcached, transport, BINARY_CASES[name], pipelined)
+    got = binary_exchange(memstripe, transport, BINARY_CASES[name], pipelined)
+    assert binary_fields(got) == binary_fields(want)
+
+
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
+@pytest.mark.parametrize("name", sorted(BINARY_CLOSING_CASES))
+def test_binary_closes_where_memcached_closes(binary_peers, transport, name):
+    memcached, memstripe = binary_peers[transport]
+    want = binary_exchange_closing(memcached, transport, BINARY_CLOSING_CASES[name])
+    got = binary_exchange_closing(memstripe, transport, BINARY_CLOSING_CASES[name])
+    assert binary_fields(got) == binary_fields(want)
+
+
+def test_a_cas_from_a_binary_reply_updates_the_item(binary_peers):
+    """The CAS a set answers is the one a later set must name (a step of the exchange)."""
+    replies = []
+    for server in binary_peers["tcp"]:
+        with server.connect("tcp") as client:
+            client.send(frame("set", "c", set_extras(), "v1") + frame("noop", opaque=END_OPAQUE))
+            (stored, _), _ = parse(client.read_binary_until(END_OPAQUE))
+            client.send(frame("set", "c", set_extras(), "v2", cas=stored.cas) +
+                        frame("set", "c", set_extras(), "v3", cas=stored.cas) + frame("getk", "c") +
+                        frame("noop", opaque=END_OPAQUE))
+            replies.append(binary_fields(client.read_binary_until(END_OPAQUE)))
+    assert replies[1] == replies[0]

@@ -222,9 +222,12 @@ TEST(Options, UnknownFlagIsRefusedByName) {
   EXPECT_EQ(parse({"stray"}).error, "memstripe: unexpected argument 'stray'");
 }
 
-TEST(Options, ProtocolFlagAcceptsOnlyAscii) {
-  EXPECT_TRUE(parse({"-B", "ascii"}).ok());
-  EXPECT_FALSE(parse({"-B", "binary"}).ok());
+TEST(Options, ProtocolFlagTakesMemcachedsThreeNames) {
+  EXPECT_EQ(parse_ok({}).binding, protocol::Binding::kAuto);
+  EXPECT_EQ(parse_ok({"-B", "auto"}).binding, protocol::Binding::kAuto);
+  EXPECT_EQ(parse_ok({"-B", "ascii"}).binding, protocol::Binding::kAscii);
+  EXPECT_EQ(parse_ok({"--protocol=binary"}).binding, protocol::Binding::kBinary);
+  EXPECT_FALSE(parse({"-B", "text"}).ok());
 }
 
 TEST(Options, ShardsDefaultToFourPerThreadAtLeastSixteenPowerOfTwo) {

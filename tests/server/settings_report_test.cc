@@ -38,7 +38,7 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
             "STAT reqs_per_event 20\r\n"
             "STAT cas_enabled yes\r\n"
             "STAT tcp_backlog 1024\r\n"
-            "STAT binding_protocol ascii\r\n"
+            "STAT binding_protocol auto-negotiate\r\n"
             "STAT auth_enabled_sasl no\r\n"
             "STAT auth_enabled_ascii no\r\n"
             "STAT item_size_max 1048576\r\n"
