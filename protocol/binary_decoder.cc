@@ -59,7 +59,7 @@ storage::StoreMode store_mode(std::uint8_t base, std::uint64_t cas) noexcept {
 
 }  // namespace
 
-DecodeResult BinaryDecoder::decode(std::string_view input, BinaryRequest& request) {
+DecodeResult BinaryDecoder::decode(std::string_view input, BinaryRequest& request, const AuthState& auth) {
   switch (phase_) {
     case Phase::kValue: return read_value(input);
     case Phase::kSkip: return skip(input);
@@ -89,6 +89,14 @@ DecodeResult BinaryDecoder::decode(std::string_view input, BinaryRequest& reques
   if (key_length > body_length || key_length + extras_length > body_length) {
     refuse(request, kUnknownCommand, kUnknownCommandText, true);
     close_reason_ = "a binary request whose key and extras overrun its body";
+    result.close_after = true;
+    partial_ = false;
+    return result;
+  }
+  if (!auth.allows_commands() && h.opcode != kVersion && h.opcode != kSaslListMechs && h.opcode != kSaslAuth &&
+      h.opcode != kSaslStep) {
+    refuse(request, kAuthError, kAuthErrorText, true);
+    close_reason_ = "a binary request before authentication";
     result.close_after = true;
     partial_ = false;
     return result;
@@ -248,16 +256,37 @@ DecodeResult BinaryDecoder::decode(std::string_view input, BinaryRequest& reques
     }
     case kSaslListMechs:
       valid = extras_length == 0 && key_length == 0 && body_length == 0;
-      if (valid) refuse(request, kUnknownCommand, kUnknownCommandText, false);
+      if (!valid) break;
+      if (auth.required) {
+        request.command = SaslListRequest{};
+      } else {
+        refuse(request, kUnknownCommand, kUnknownCommandText, false);
+      }
       break;
     case kSaslAuth:
-    case kSaslStep:
+    case kSaslStep: {
       valid = extras_length == 0 && key_length != 0;
       if (!valid) break;
-      // Without -S: unknown, and the mechanism's data is skipped.
-      refuse(request, kUnknownCommand, kUnknownCommandText, false);
-      skip_left_ = body_length - key_length;
+      const std::size_t data_length = body_length - key_length;
+      if (!auth.required) {
+        // Without -S: unknown, and the mechanism's data is skipped.
+        refuse(request, kUnknownCommand, kUnknownCommandText, false);
+        skip_left_ = data_length;
+      } else if (key_length > kMaxMechanismLength) {
+        refuse(request, kInvalidArguments, kInvalidArgumentsText, false);
+        skip_left_ = data_length;
+      } else if (data_length > kMaxSaslData) {
+        refuse(request, kOutOfMemory, kOutOfMemoryText, false);
+        skip_left_ = data_length;
+      } else if (input.size() < fixed + data_length) {
+        partial_ = true;
+        return {};
+      } else {
+        result.consumed = fixed + data_length;
+        request.command = SaslAuthRequest{base.opcode == kSaslStep, request.key, input.substr(fixed, data_length)};
+      }
       break;
+    }
     default:
       // Unknown (verbosity too, in 1.6.18): answered, and the rest of the body skipped.
       refuse(request, kUnknownCommand, kUnknownCommandText, false);

@@ -18,13 +18,21 @@
 #include "protocol/binary_request.h"
 #include "protocol/decode_result.h"
 #include "protocol/pending_value.h"
+#include "protocol/sasl.h"
 #include "storage/item.h"
 
 namespace memstripe::protocol {
 
 class BinaryDecoder {
  public:
-  DecodeResult decode(std::string_view input, BinaryRequest& request);
+  // `auth`: before a connection under -S has authenticated, only VERSION and the SASL
+  // requests are decoded; every other request is refused (and the connection closed).
+  DecodeResult decode(std::string_view input, BinaryRequest& request, const AuthState& auth);
+
+  // The longest SASL data a request may carry (memcached's is an item's).
+  static constexpr std::size_t kMaxSaslData = 64 * 1024;
+  // memcached's MAX_SASL_MECH_LEN.
+  static constexpr std::size_t kMaxMechanismLength = 32;
 
   // After kValueExpected: the value goes into `item`, or is skipped when it was refused.
   void accept_value(storage::NewItem&& item) noexcept;

@@ -189,6 +189,26 @@ void BinaryEncoder::admin(const BinaryRequest& request, AdminStatus status, Outp
   }
 }
 
+void BinaryEncoder::mechanisms(const BinaryRequest& request, std::string_view mechanisms, OutputQueue& out) {
+  if (mechanisms.empty()) return write_error(out, request.opcode, request.opaque, kAuthError, kAuthErrorText);
+  write_packet(out, response_to(request.opcode, request.opaque), mechanisms);
+}
+
+void BinaryEncoder::authentication(const BinaryRequest& request, const SaslOutcome& outcome, OutputQueue& out) {
+  switch (outcome.status) {
+    case SaslOutcome::Status::kAuthenticated:
+      return write_packet(out, response_to(request.opcode, request.opaque), kAuthenticatedText);
+    case SaslOutcome::Status::kContinue:
+      return write_packet(out, response_to(request.opcode, request.opaque, kAuthContinue), outcome.data);
+    case SaslOutcome::Status::kFailed:
+      return write_error(out, request.opcode, request.opaque, kAuthError, kAuthErrorText);
+  }
+}
+
+void BinaryEncoder::unauthenticated(const BinaryRequest& request, OutputQueue& out) {
+  write_error(out, request.opcode, request.opaque, kAuthError, kAuthErrorText);
+}
+
 void BinaryEncoder::StatLines::stat(std::string_view name, std::string_view value) {
   Response r = response_to(request_.opcode, request_.opaque);
   r.key_length = static_cast<std::uint16_t>(name.size());

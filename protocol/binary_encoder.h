@@ -13,6 +13,7 @@
 #include "protocol/binary_protocol.h"
 #include "protocol/binary_request.h"
 #include "protocol/output_queue.h"
+#include "protocol/sasl.h"
 #include "protocol/stat_sink.h"
 #include "protocol/stats_commands.h"
 #include "storage/cache.h"
@@ -54,6 +55,12 @@ class BinaryEncoder {
     return StatLines(request, out);
   }
   void end_of_stats(const BinaryRequest& request, const StatsRequest& stats, OutputQueue& out);
+
+  // SASL: the mechanisms, then each step's outcome.
+  void mechanisms(const BinaryRequest& request, std::string_view mechanisms, OutputQueue& out);
+  void authentication(const BinaryRequest& request, const SaslOutcome& outcome, OutputQueue& out);
+  // A request refused before the connection has authenticated.
+  void unauthenticated(const BinaryRequest& request, OutputQueue& out);
 
   // A request of the text protocol's alone (touch, me, shutdown, cache_memlimit, dumps):
   // no opcode decodes to one.

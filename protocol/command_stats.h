@@ -34,6 +34,8 @@ struct CommandStats {
   Counter cmd_flush;  // flush_all commands, refused ones included
   Counter cmd_touch;  // keys touched by touch, gat and gats
   Counter cmd_meta;   // meta commands
+  Counter auth_cmds;    // authentications tried (SASL: each that ended)
+  Counter auth_errors;  // ... and failed
   Counter bytes_read;     // counted by the server, as it reads and writes
   Counter bytes_written;
   Counter conn_yields;    // turns a connection ended with requests left (-R), by the server
@@ -44,6 +46,8 @@ struct CommandStats {
     cmd_flush.add(o.cmd_flush.get());
     cmd_touch.add(o.cmd_touch.get());
     cmd_meta.add(o.cmd_meta.get());
+    auth_cmds.add(o.auth_cmds.get());
+    auth_errors.add(o.auth_errors.get());
     bytes_read.add(o.bytes_read.get());
     bytes_written.add(o.bytes_written.get());
     conn_yields.add(o.conn_yields.get());

@@ -14,6 +14,7 @@ struct ProtocolConfig {
   bool flush_enabled = true;      // -F turns flush_all off
   bool dump_enabled = true;       // -X turns stats cachedump and lru_crawler metadump off
   bool debug_clock = false;       // enables `debug_advance_clock <seconds>` for tests only
+  bool sasl = false;              // -S: binary connections authenticate with SASL first
 };
 
 }  // namespace memstripe::protocol

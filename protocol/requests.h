@@ -146,6 +146,14 @@ struct DumpRequest {
   std::string_view unreadable;
 };
 
+// SASL (binary protocol): the mechanisms on offer; an exchange's first or next step.
+struct SaslListRequest {};
+struct SaslAuthRequest {
+  bool step = false;  // SASL_STEP, else SASL_AUTH
+  std::string_view mechanism;
+  std::string_view data;
+};
+
 // A request the decoder answered itself (an error, or a tuning command memstripe accepts
 // and has nothing to do for): nothing to execute.
 struct NoRequest {};
@@ -153,6 +161,12 @@ struct NoRequest {};
 using Request = std::variant<NoRequest, GetRequest, TouchRequest, DescribeRequest, StoreRequest, RemoveRequest,
                              ArithmeticRequest, FlushRequest, VersionRequest, NoopRequest, QuitRequest,
                              VerbosityRequest, ShutdownRequest, MemlimitRequest, AdvanceClockRequest, StatsRequest,
-                             DumpRequest>;
+                             DumpRequest, SaslListRequest, SaslAuthRequest>;
+
+// What a connection may ask before it has authenticated: nothing that reaches the cache.
+inline bool allowed_before_authentication(const Request& request) noexcept {
+  return std::holds_alternative<VersionRequest>(request) || std::holds_alternative<SaslListRequest>(request) ||
+         std::holds_alternative<SaslAuthRequest>(request) || std::holds_alternative<NoRequest>(request);
+}
 
 }  // namespace memstripe::protocol

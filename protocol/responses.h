@@ -35,6 +35,9 @@ inline constexpr std::string_view kOutOfMemoryStoring = "SERVER_ERROR out of mem
 inline constexpr std::string_view kOutOfMemory = "SERVER_ERROR out of memory\r\n";
 inline constexpr std::string_view kOutOfMemoryCreating = "SERVER_ERROR Out of memory allocating new item\r\n";
 
+// Authentication.
+inline constexpr std::string_view kUnauthenticated = "CLIENT_ERROR unauthenticated\r\n";
+
 // Administration.
 inline constexpr std::string_view kFlushDisabled = "CLIENT_ERROR flush_all not allowed\r\n";
 inline constexpr std::string_view kShutdownDisabled = "ERROR: shutdown not enabled\r\n";

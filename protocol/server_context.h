@@ -6,9 +6,11 @@
 #include <sys/time.h>
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "protocol/command_stats.h"
+#include "protocol/sasl.h"
 #include "protocol/stat_sink.h"
 
 namespace memstripe::protocol {
@@ -52,6 +54,8 @@ class ServerContext {
   virtual void request_shutdown() = 0;
   // `shutdown graceful` (memcached's SIGUSR1); by default the same as a plain shutdown.
   virtual void request_graceful_shutdown() { request_shutdown(); }
+  // A connection's SASL exchange (with -S); null when SASL cannot start.
+  virtual std::unique_ptr<SaslSession> new_sasl_session() { return nullptr; }
 };
 
 }  // namespace memstripe::protocol

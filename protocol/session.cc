@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "protocol/admin_commands.h"
+#include "protocol/auth_commands.h"
 #include "protocol/key_commands.h"
 #include "protocol/retrieval_commands.h"
 #include "protocol/stats_commands.h"
@@ -23,6 +24,10 @@ template <class Encoder, class Request>
 concept AnswersTextOnlyCommands = requires(Encoder& encoder, const Request& request, OutputQueue& out) {
   encoder.touched(request, true, out);
 };
+template <class Encoder, class Request>
+concept AnswersSasl = requires(Encoder& encoder, const Request& request, OutputQueue& out) {
+  encoder.mechanisms(request, std::string_view{}, out);
+};
 
 }  // namespace
 
@@ -30,7 +35,9 @@ Session::TextCodec::TextCodec(const Session& session)
     : decoder(ParseOptions{session.context_.config.debug_clock}), encoder(session.context_.cache.clock()) {}
 
 Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats, const ProtocolConfig& config)
-    : context_{cache, stats, server, config} {}
+    : context_{cache, stats, server, config, auth_} {
+  auth_.required = config.sasl;
+}
 
 std::size_t Session::process(std::string_view input, OutputQueue& out) {
   unsigned unlimited = std::numeric_limits<unsigned>::max();
@@ -93,10 +100,18 @@ std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out,
     if constexpr (kText) {
       decoded = codec.decoder.decode(input.substr(pos), request, meta);
     } else {
-      decoded = codec.decoder.decode(input.substr(pos), request);
+      decoded = codec.decoder.decode(input.substr(pos), request, auth_);
     }
     pos += decoded.consumed;
     if (decoded.new_command) --commands_left;
+    // The decoders refuse what an unauthenticated connection may not ask in their own
+    // words; this makes sure nothing else reaches the command layer.
+    const bool executes = decoded.status == DecodeStatus::kRequest || decoded.status == DecodeStatus::kValueExpected;
+    if (executes && !auth_.allows_commands() && !allowed_before_authentication(request.command)) {
+      codec.encoder.unauthenticated(request, out);
+      request_close(Close::kAfterReplies, "a request before authentication");
+      return pos;
+    }
     switch (decoded.status) {
       case DecodeStatus::kRequest: execute(codec, request, out); break;
       case DecodeStatus::kValueExpected: begin_store(codec, request, out); break;
@@ -116,6 +131,7 @@ void Session::execute(Codec& codec, typename Codec::Request& request, OutputQueu
   using Encoder = std::remove_reference_t<decltype(encoder)>;
   // A request this wire format has no way to send is refused, never executed.
   constexpr bool kTextOnly = AnswersTextOnlyCommands<Encoder, typename Codec::Request>;
+  constexpr bool kSasl = AnswersSasl<Encoder, typename Codec::Request>;
   std::visit(
       Overloaded{
           [&](const NoRequest&) { encoder.answer(request, out); },
@@ -187,6 +203,20 @@ void Session::execute(Codec& codec, typename Codec::Request& request, OutputQueu
               const DumpStatus status = StatsCommands(context_).dump(
                   dump, [&lines](const storage::ItemInfo& item) { return lines.item(item); });
               encoder.end_of_dump(dump, status, out);
+            } else {
+              encoder.unsupported(request, out);
+            }
+          },
+          [&](const SaslListRequest&) {
+            if constexpr (kSasl) {
+              encoder.mechanisms(request, AuthCommands(context_).mechanisms(), out);
+            } else {
+              encoder.unsupported(request, out);
+            }
+          },
+          [&](const SaslAuthRequest& auth) {
+            if constexpr (kSasl) {
+              encoder.authentication(request, AuthCommands(context_).authenticate(auth), out);
             } else {
               encoder.unsupported(request, out);
             }

@@ -22,6 +22,7 @@
 #include "protocol/command_stats.h"
 #include "protocol/output_queue.h"
 #include "protocol/protocol_config.h"
+#include "protocol/sasl.h"
 #include "protocol/server_context.h"
 #include "protocol/text_decoder.h"
 #include "protocol/text_encoder.h"
@@ -90,6 +91,7 @@ class Session {
   void finish_store(Codec& codec, OutputQueue& out);
   void request_close(Close how, std::string_view reason) noexcept;
 
+  AuthState auth_;
   CommandContext context_;
   std::variant<std::monostate, TextCodec, BinaryCodec> codec_;
   Close close_ = Close::kNo;

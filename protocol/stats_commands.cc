@@ -135,8 +135,8 @@ void StatsCommands::general(StatSink& sink) {
   sink.number("touch_misses", cache.touch_misses);
   sink.number("store_too_large", cache.store_too_large);
   sink.number("store_no_memory", cache.store_no_memory);
-  sink.number("auth_cmds", 0);
-  sink.number("auth_errors", 0);
+  sink.number("auth_cmds", commands.auth_cmds.get());
+  sink.number("auth_errors", commands.auth_errors.get());
   sink.number("bytes_read", commands.bytes_read.get());
   sink.number("bytes_written", commands.bytes_written.get());
   sink.number("limit_maxbytes", cache.limit_maxbytes);

@@ -102,6 +102,8 @@ void TextEncoder::arithmetic(const TextRequest& request, const storage::ArithRes
   }
 }
 
+void TextEncoder::unauthenticated(const TextRequest&, OutputQueue& out) { out.append(reply::kUnauthenticated); }
+
 void TextEncoder::noop(const TextRequest&, OutputQueue& out) { out.append(reply::kMetaNoop); }
 
 void TextEncoder::version(const TextRequest&, std::string_view version, OutputQueue& out) {

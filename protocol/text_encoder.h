@@ -9,6 +9,7 @@
 
 #include "protocol/admin_commands.h"
 #include "protocol/output_queue.h"
+#include "protocol/responses.h"
 #include "protocol/stat_sink.h"
 #include "protocol/stats_commands.h"
 #include "protocol/text_request.h"
@@ -44,6 +45,11 @@ class TextEncoder {
   void admin(const TextRequest& request, AdminStatus status, OutputQueue& out);
   // A shutdown that goes ahead closes the connection without a reply.
   void shutdown_refused(const TextRequest& request, AdminStatus status, OutputQueue& out);
+
+  // A request refused before the connection has authenticated.
+  void unauthenticated(const TextRequest& request, OutputQueue& out);
+  // A request of the binary protocol's alone (SASL): no line decodes to one.
+  void unsupported(const TextRequest&, OutputQueue& out) { out.append(reply::kError); }
 
   // `stats`: the lines go through stat_lines(), then the reply's end.
   class StatLines final : public StatSink {

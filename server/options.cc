@@ -68,7 +68,7 @@ constexpr Flag kFlags[] = {
     {'n', "slab-min-size", Takes::kValue, false},
     {'L', "enable-largepages", Takes::kNothing, false},
     {'D', "", Takes::kValue, false},
-    {'S', "enable-sasl", Takes::kNothing, false},
+    {'S', "enable-sasl", Takes::kNothing, true},
     {'W', "disable-watch", Takes::kNothing, false},
     {'Y', "auth-file", Takes::kValue, false},
     {'e', "memory-file", Takes::kValue, false},
@@ -307,7 +307,11 @@ class FlagParser {
         o_.backlog = *n;
         return {};
       }
+      case 'S':
+        o_.sasl = true;
+        return {};
       case 'B':
+        o_.binding_given = true;
         if (value == "auto") {
           o_.binding = protocol::Binding::kAuto;
         } else if (value == "ascii") {
@@ -511,6 +515,14 @@ std::string validate(ServerOptions& o) {
   if (o.item_size_max > kMaxItemSizeMax) {
     return "Cannot set item size limit higher than a gigabyte.";
   }
+  if (o.sasl) {
+    // memcached: -S speaks only the binary protocol, the default once -S is given.
+    if (!o.binding_given) {
+      o.binding = protocol::Binding::kBinary;
+    } else if (o.binding != protocol::Binding::kBinary) {
+      return "ERROR: You cannot allow the ASCII protocol while using SASL.";
+    }
+  }
   if (o.serves_tcp()) {
     for (const ListenAddress& a : o.listen) {
       if (a.host.empty()) return std::string(kProgram) + ": -l has an empty address";
@@ -568,6 +580,8 @@ std::string usage_text() {
          "                          (default: 20)\n"
          "-b, --listen-backlog=<num> listen backlog (default: 1024)\n"
          "-B, --protocol=<name>     auto (the first byte decides), ascii or binary\n"
+         "-S, --enable-sasl         binary clients authenticate with SASL first (Cyrus SASL,\n"
+         "                          application name memcached; SASL_CONF_PATH, MEMCACHED_SASL_PWDB)\n"
          "-A, --enable-shutdown     enable the text protocol's \"shutdown\" command\n"
          "-F, --disable-flush-all   disable flush_all\n"
          "-X, --disable-dumping     disable stats cachedump and lru_crawler metadump\n"

@@ -79,6 +79,8 @@ struct ServerOptions {
 
   // Protocol.
   protocol::Binding binding = protocol::Binding::kAuto;  // -B
+  bool binding_given = false;
+  bool sasl = false;  // -S
   bool shutdown_enabled = false;  // -A
   bool flush_enabled = true;      // -F clears
   bool dump_enabled = true;       // -X clears

@@ -18,6 +18,7 @@
 #include "server/listener.h"
 #include "server/logging.h"
 #include "server/maintenance_cadence.h"
+#include "server/sasl_server.h"
 #include "server/server_state.h"
 #include "server/worker_pool.h"
 #include "storage/cache.h"
@@ -41,6 +42,7 @@ storage::CacheConfig cache_config(const ServerOptions& o) {
 protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
   protocol::ProtocolConfig p;
   p.binding = o.binding;
+  p.sasl = o.sasl;
   p.shutdown_enabled = o.shutdown_enabled;
   p.flush_enabled = o.flush_enabled;
   p.dump_enabled = o.dump_enabled;
@@ -57,11 +59,13 @@ class Server::Impl {
         cache_(cache_config(options), clock_),
         protocol_(protocol_config(options)),
         state_(options_, clock_),
+        sasl_(options.sasl ? std::make_unique<SaslServer>(options.verbosity) : nullptr),
         signals_(io_, checked_signals_fd()),
         upkeep_(io_),
         cadence_(options.fast_maintenance),
         sockets_(std::move(sockets)) {
     state_.set_verbosity_hook(apply_log_verbosity);
+    state_.set_sasl(sasl_.get());
     state_.set_shutdown_hook([this] { boost::asio::post(io_, [this] { stop("shutdown command"); }); });
     for (const ListenSocket& s : sockets_) {
       state_.add_listener({s.fd, s.name, s.family == AF_UNIX, clock_.now()});
@@ -150,6 +154,7 @@ class Server::Impl {
   storage::Cache cache_;
   protocol::ProtocolConfig protocol_;
   ServerState state_;
+  std::unique_ptr<SaslServer> sasl_;  // with -S
   boost::asio::io_context io_{1};
   boost::asio::posix::stream_descriptor signals_;  // the signalfd of the held signals
   boost::asio::steady_timer upkeep_;

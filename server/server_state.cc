@@ -99,6 +99,10 @@ void ServerState::set_verbosity(int level) {
   if (verbosity_hook_) verbosity_hook_(level);
 }
 
+std::unique_ptr<protocol::SaslSession> ServerState::new_sasl_session() {
+  return sasl_ != nullptr ? sasl_->new_session() : nullptr;
+}
+
 void ServerState::request_shutdown() {
   if (shutdown_hook_) shutdown_hook_();
 }

@@ -15,6 +15,7 @@
 #include "protocol/server_context.h"
 #include "server/connection_registry.h"
 #include "server/options.h"
+#include "server/sasl_server.h"
 #include "storage/clock.h"
 
 namespace memstripe::server {
@@ -44,6 +45,8 @@ class ServerState final : public protocol::ServerContext {
   // Called by `verbosity` and at startup; applies the level to the log.
   void set_verbosity_hook(std::function<void(int)> hook) { verbosity_hook_ = std::move(hook); }
   void set_shutdown_hook(std::function<void()> hook) { shutdown_hook_ = std::move(hook); }
+  // With -S: where connections' SASL exchanges come from.
+  void set_sasl(const SaslServer* sasl) noexcept { sasl_ = sasl; }
 
   int verbosity() const noexcept { return verbosity_.load(std::memory_order_relaxed); }
   const std::vector<ListenerRecord>& listeners() const noexcept { return listeners_; }
@@ -57,6 +60,7 @@ class ServerState final : public protocol::ServerContext {
   void report_connections(protocol::StatSink& sink) const override;
   void set_verbosity(int level) override;
   void request_shutdown() override;
+  std::unique_ptr<protocol::SaslSession> new_sasl_session() override;
 
  private:
   const ServerOptions& options_;
@@ -71,6 +75,7 @@ class ServerState final : public protocol::ServerContext {
   std::vector<ListenerRecord> listeners_;
   std::function<void(int)> verbosity_hook_;
   std::function<void()> shutdown_hook_;
+  const SaslServer* sasl_ = nullptr;
 };
 
 }  // namespace memstripe::server

@@ -40,7 +40,7 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   emit("binding_protocol", o.binding == protocol::Binding::kAscii    ? "ascii"
                            : o.binding == protocol::Binding::kBinary ? "binary"
                                                                      : "auto-negotiate");
-  emit("auth_enabled_sasl", "no");
+  emit("auth_enabled_sasl", yes_no(o.sasl));
   emit("auth_enabled_ascii", "no");
   num("item_size_max", o.item_size_max);
   emit("maxconns_fast", "yes");

@@ -230,6 +230,19 @@ TEST(Options, ProtocolFlagTakesMemcachedsThreeNames) {
   EXPECT_FALSE(parse({"-B", "text"}).ok());
 }
 
+TEST(Options, SaslSpeaksOnlyTheBinaryProtocol) {
+  ServerOptions o = parse_ok({"-S"});
+  EXPECT_TRUE(o.sasl);
+  EXPECT_EQ(validate(o), "");
+  EXPECT_EQ(o.binding, protocol::Binding::kBinary);
+  ServerOptions explicit_binary = parse_ok({"-S", "-B", "binary"});
+  EXPECT_EQ(validate(explicit_binary), "");
+  for (const char* binding : {"auto", "ascii"}) {
+    ServerOptions o2 = parse_ok({"-S", "-B", binding});
+    EXPECT_EQ(validate(o2), "ERROR: You cannot allow the ASCII protocol while using SASL.") << binding;
+  }
+}
+
 TEST(Options, ShardsDefaultToFourPerThreadAtLeastSixteenPowerOfTwo) {
   EXPECT_EQ(parse_ok({"-t", "1"}).shard_count(), 16u);
   EXPECT_EQ(parse_ok({"-t", "4"}).shard_count(), 16u);

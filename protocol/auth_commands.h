@@ -1,0 +1,28 @@
+// Authentication: the binary protocol's SASL requests against the connection's AuthState.
+// memcached counts each exchange that ends in auth_cmds, and each that fails in
+// auth_errors too; a failure leaves the connection open and unauthenticated.
+#pragma once
+
+#include <string_view>
+
+#include "protocol/command_context.h"
+#include "protocol/requests.h"
+#include "protocol/sasl.h"
+
+namespace memstripe::protocol {
+
+class AuthCommands {
+ public:
+  explicit AuthCommands(CommandContext& context) noexcept : context_(context) {}
+
+  // Empty when SASL cannot start.
+  std::string_view mechanisms();
+  SaslOutcome authenticate(const SaslAuthRequest& request);
+
+ private:
+  SaslSession* session();
+
+  CommandContext& context_;
+};
+
+}  // namespace memstripe::protocol
