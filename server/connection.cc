@@ -179,7 +179,9 @@ protocol::OutputQueue& Connection::output() {
 
 bool Connection::process_input(unsigned& requests_left) {
   set_state(ConnectionState::kParsing);
-  while (!in_.empty()) {
+  // At least once: a binary value read whole into value_sink() is complete with nothing
+  // after it, and process() is what hands it over.
+  for (bool once = true; !in_.empty() || once; once = false) {
     const std::size_t used =
         session_.process(std::string_view(in_.data.get() + in_.begin, in_.size()), output(), requests_left);
     in_.begin += static_cast<std::uint32_t>(used);

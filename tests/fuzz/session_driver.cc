@@ -125,14 +125,14 @@ SessionRun run_session(std::string_view input, const ChunkPlan& plan) {
         run.consumed += n;
         continue;
       }
-      if (pending.empty()) break;
+      // Called on nothing too: a binary value poured whole into the sink completes there.
       const std::size_t used = session.process(pending, out);
       FUZZ_CHECK(used <= pending.size());
       pending.erase(0, used);
       run.consumed += used;
       drain(out, checker);
       FUZZ_CHECK(checker.at_reply_boundary(), "a reply left unfinished by process()");
-      if (used == 0) break;
+      if (used == 0 || pending.empty()) break;
     }
     // A partial command line is all the session may leave unconsumed, and it is bounded
     // (a last '\r' waits for its '\n').
