@@ -42,13 +42,13 @@ tsan: deps
 	  ctest --output-on-failure -j $(JOBS) -L 'concurrency|server' -LE 'timing|clients' $(CTEST_ARGS)
 
 # libFuzzer (clang, ASan+UBSan) over the text parser, the meta parser and a whole
-# connection, one target after the other on one core (tests/fuzz/run.sh). `make fuzz` runs
+# connection in either protocol, one target after the other on one core (tests/fuzz/run.sh). `make fuzz` runs
 # each for FUZZ_SECONDS from a random seed and keeps its corpus in build-fuzz/; fuzz-smoke
 # is CI's reproducible run: FUZZ_SMOKE_RUNS executions each from a fixed seed over the
 # kept corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
-FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer
+FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer binary_session_fuzzer
 
 fuzz: deps
 	$(call cmake_build,build-fuzz,-DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_COMPILER=clang++,$(FUZZ_BUILD_TARGETS))

@@ -44,6 +44,12 @@ def main():
         meta_lines = [line for line in data.split(b"\n") if line[:3] in (b"mg ", b"ms ", b"md ", b"ma ", b"me ")]
         if meta_lines:
             write("meta_parser", name, b"\n".join(meta_lines) + b"\n")
+    # The binary protocol's cases, each as one stream of frames.
+    for table in (conformance.BINARY_CASES, conformance.BINARY_CLOSING_CASES):
+        for name, frames in table.items():
+            data = b"".join(frames)
+            if len(data) <= MAX_BYTES:
+                write("binary_session", name, data)
     # Keys for `b`: base64 of several lengths, padded and not, and memcached's quirks.
     write("meta_parser", "base64_keys", b"mg Zm9v b v\r\nmg Zm8= b k\r\nms Zg== 1 b\r\nmd QQ==QUJD b q\r\n"
                                         b"ma YWJj b N0 J5\r\nme Zm9vYmFy b\r\nmg A=== b\r\n")

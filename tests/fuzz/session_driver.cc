@@ -9,6 +9,7 @@
 #include "fuzz_check.h"
 #include "protocol/output_queue.h"
 #include "protocol/text_parser.h"
+#include "binary_reply_checker.h"
 #include "reply_checker.h"
 #include "storage/cache.h"
 
@@ -55,7 +56,8 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 }
 
 // Hands everything queued to the checker, as the socket would take it.
-void drain(protocol::OutputQueue& out, ReplyChecker& checker) {
+template <class Checker>
+void drain(protocol::OutputQueue& out, Checker& checker) {
   while (!out.empty()) {
     iovec iov[16];
     const std::size_t n = out.gather(iov, 16);
@@ -93,7 +95,10 @@ ChunkPlan random_plan(std::size_t input_size, std::uint64_t seed, bool use_value
   return plan;
 }
 
-SessionRun run_session(std::string_view input, const ChunkPlan& plan) {
+namespace {
+
+template <class Checker>
+SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Binding binding) {
   storage::Clock clock(1'700'000'000);
   storage::CacheConfig config;
   config.memory_limit = kFuzzMemoryLimit;
@@ -104,9 +109,10 @@ SessionRun run_session(std::string_view input, const ChunkPlan& plan) {
   protocol::ProtocolConfig protocol_config;
   protocol_config.shutdown_enabled = true;
   protocol_config.debug_clock = true;
+  protocol_config.binding = binding;
   protocol::Session session(cache, server, server.commands, protocol_config);
   protocol::OutputQueue out;
-  ReplyChecker checker;
+  Checker checker;
   SessionRun run;
 
   std::string pending;  // the server's read buffer: bytes not yet consumed
@@ -180,6 +186,13 @@ SessionRun run_session(std::string_view input, const ChunkPlan& plan) {
   run.close = session.close_requested();
   run.close_reason = std::string(session.close_reason());
   return run;
+}
+
+}  // namespace
+
+SessionRun run_session(std::string_view input, const ChunkPlan& plan, Wire wire) {
+  if (wire == Wire::kBinary) return run_with<BinaryReplyChecker>(input, plan, protocol::Binding::kBinary);
+  return run_with<ReplyChecker>(input, plan, protocol::Binding::kAscii);
 }
 
 }  // namespace memstripe::fuzz

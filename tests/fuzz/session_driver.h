@@ -15,6 +15,10 @@
 
 namespace memstripe::fuzz {
 
+// The protocol a run speaks: the session is bound to it (memcached's -B), and the replies
+// are checked as that protocol's.
+enum class Wire : std::uint8_t { kText, kBinary };
+
 struct ChunkPlan {
   std::vector<std::size_t> sizes;  // empty: the whole input at once
   bool use_value_sink = false;
@@ -44,6 +48,6 @@ inline constexpr std::size_t kFuzzItemSizeMax = 512u << 10;
 // complete after each process() call, that the session never claims more bytes than it
 // was given, and that the cache stays within its memory limit. A broken invariant aborts
 // (FUZZ_CHECK) with the reason.
-SessionRun run_session(std::string_view input, const ChunkPlan& plan);
+SessionRun run_session(std::string_view input, const ChunkPlan& plan, Wire wire = Wire::kText);
 
 }  // namespace memstripe::fuzz

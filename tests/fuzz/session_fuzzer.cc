@@ -1,4 +1,6 @@
-// Fuzz target: a whole client connection. The input is what a client sends; it goes
+// Fuzz targets: a whole client connection, in the text protocol (`session`) and, built with
+// MEMSTRIPE_FUZZ_BINARY, in the binary protocol (`binary_session`, replies checked by
+// binary_reply_checker.h). The input is what a client sends; it goes
 // through protocol::Session over a real, small storage::Cache three times: whole, split at
 // random points, and split with data blocks read straight into their items (the server's
 // readv path). Every run must give well-formed, complete replies and keep the cache in its
@@ -21,6 +23,13 @@
 namespace {
 
 using memstripe::fuzz::SessionRun;
+using memstripe::fuzz::Wire;
+
+#ifdef MEMSTRIPE_FUZZ_BINARY
+constexpr Wire kWire = Wire::kBinary;
+#else
+constexpr Wire kWire = Wire::kText;
+#endif
 
 void expect_same_replies(const SessionRun& whole, const SessionRun& split, const char* how) {
   // STAT values are compared by neither the digest nor the byte count: a value's digits
@@ -49,8 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace memstripe::fuzz;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::uint64_t seed = fnv1a(input);
-  const SessionRun whole = run_session(input, ChunkPlan{});
-  expect_same_replies(whole, run_session(input, random_plan(size, seed, false)), "split");
-  expect_same_replies(whole, run_session(input, random_plan(size, seed ^ 0x5bd1e995u, true)), "split, values sunk");
+  const SessionRun whole = run_session(input, ChunkPlan{}, kWire);
+  expect_same_replies(whole, run_session(input, random_plan(size, seed, false), kWire), "split");
+  expect_same_replies(whole, run_session(input, random_plan(size, seed ^ 0x5bd1e995u, true), kWire),
+                      "split, values sunk");
   return 0;
 }
