@@ -19,7 +19,7 @@ constexpr std::size_t kLruTuneTokens = 7;
 using storage::StoreMode;
 
 LineOutcome answered(TextRequest& request, std::string_view reply) {
-  request.command = NoRequest{};
+  request.command.emplace<NoRequest>();
   request.reply = reply;
   return {};
 }
@@ -30,11 +30,10 @@ LineOutcome retrieval(const Command& command, TextRequest& request, bool with_ca
   // memcached answers a multi-get with a key over 250 bytes with only the error, whatever
   // came before it; checking first spares building replies to throw away.
   if (!keys_fit(parsed.keys)) return answered(request, reply::kBadCommandLineFormat);
-  GetRequest get;
+  GetRequest& get = request.command.emplace<GetRequest>();
   get.keys = KeyList::words(parsed.keys);
   get.options.touch = touch;
   get.options.touch_exptime = parsed.exptime;
-  request.command = get;
   request.with_cas = with_cas;
   return {};
 }
@@ -44,7 +43,7 @@ LineOutcome store(const Command& command, StoreMode mode, TextRequest& request, 
   request.noreply = parsed.noreply;
   // The data block that follows is not skipped: memcached reads it as a command line.
   if (!parsed.error.empty()) return answered(request, parsed.error);
-  StoreRequest s;
+  StoreRequest& s = request.command.emplace<StoreRequest>();
   s.key = parsed.key;
   s.flags = parsed.flags;
   s.exptime = parsed.exptime;
@@ -52,7 +51,6 @@ LineOutcome store(const Command& command, StoreMode mode, TextRequest& request, 
   s.mode = mode;
   s.options.compare_cas = parsed.cas;
   s.alloc.drop_old_if_refused = mode == StoreMode::kSet;
-  request.command = s;
   store_reply = PendingStoreReply{};
   store_reply.noreply = parsed.noreply;
   return LineOutcome::store();

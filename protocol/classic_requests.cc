@@ -66,6 +66,8 @@ RetrievalArgs parse_retrieval_request(const Tokens& tokens, std::string_view lin
 }
 
 bool keys_fit(std::string_view keys) noexcept {
+  // No key is longer than the line it is on: most lines need no walk.
+  if (key_fits(keys)) return true;
   WordCursor cursor(keys);
   std::string_view key;
   while (cursor.next(key)) {

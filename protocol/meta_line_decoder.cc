@@ -12,7 +12,7 @@ namespace memstripe::protocol {
 namespace {
 
 LineOutcome answered(TextRequest& request, std::string_view reply) {
-  request.command = NoRequest{};
+  request.command.emplace<NoRequest>();
   request.reply = reply;
   return {};
 }
@@ -21,7 +21,7 @@ LineOutcome get(const Command& command, TextRequest& request, MetaRequest& meta)
   parse_meta_request(MetaCommand::kGet, command.tokens, meta);
   if (!meta.error.empty()) return answered(request, meta.error);
   const MetaFlags& f = meta.flags;
-  GetRequest get;
+  GetRequest& get = request.command.emplace<GetRequest>();
   get.keys = KeyList::one(meta.key());
   storage::ReadOptions& options = get.options;
   options.touch = f.has('T');
@@ -34,7 +34,6 @@ LineOutcome get(const Command& command, TextRequest& request, MetaRequest& meta)
   options.recache_sees_touch = f.before('T', 'R');
   options.bump = !f.has('u');
   options.meta = true;
-  request.command = get;
   return {};
 }
 
@@ -46,7 +45,7 @@ LineOutcome set(const Command& command, TextRequest& request, MetaRequest& meta,
     return refused;
   }
   const MetaFlags& f = meta.flags;
-  StoreRequest s;
+  StoreRequest& s = request.command.emplace<StoreRequest>();
   s.key = meta.key();
   s.flags = f.client_flags;
   s.exptime = f.ttl;
@@ -57,7 +56,6 @@ LineOutcome set(const Command& command, TextRequest& request, MetaRequest& meta,
   s.options.invalidate_if_cas_older = f.has('I') && s.mode == storage::StoreMode::kCas;
   s.alloc.binary_key = meta.binary_key;
   s.alloc.drop_old_if_refused = true;
-  request.command = s;
 
   PendingStoreReply& p = store_reply;
   p = PendingStoreReply{};

@@ -15,7 +15,15 @@ class RetrievalCommands {
  public:
   explicit RetrievalCommands(CommandContext& context) noexcept : context_(context) {}
 
-  storage::ReadResult get(std::string_view key, const storage::ReadOptions& options);
+  // Inline: it runs once per key of every get.
+  storage::ReadResult get(std::string_view key, const storage::ReadOptions& options) {
+    storage::ReadResult found = context_.cache.read(key, options);
+    // gat and gats count as touches, not gets; an mg counts a miss as a get, with T or
+    // without (memcached's counting).
+    const bool counts_as_touch = options.touch && (found.item || !options.meta);
+    (counts_as_touch ? context_.stats.cmd_touch : context_.stats.cmd_get).add();
+    return found;
+  }
   storage::ItemDescription describe(const DescribeRequest& request);
 
  private:

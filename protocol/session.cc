@@ -14,13 +14,6 @@
 namespace memstripe::protocol {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;  // clang 14 does not deduce an aggregate's arguments
-
 // The requests each wire format's decoder may make: the text ones alone have no opcode.
 template <class Encoder, class Request>
 concept AnswersTextOnlyCommands = requires(Encoder& encoder, const Request& request, OutputQueue& out) {
@@ -127,104 +120,125 @@ std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out,
   return pos;
 }
 
+// One request against the command layer, its result through the codec's encoder: a
+// visitor with a handler per request (commands of one wire format alone are refused by
+// the other's encoder, never executed). One object of a few references, so a visit costs
+// a jump through the variant's table and nothing more.
+template <class Codec>
+struct Session::Execution {
+  using Request = typename Codec::Request;
+  using Encoder = decltype(Codec::encoder);
+  static constexpr bool kTextOnly = AnswersTextOnlyCommands<Encoder, Request>;
+  static constexpr bool kSasl = AnswersSasl<Encoder, Request>;
+
+  Session& session;
+  Encoder& encoder;
+  Request& request;
+  OutputQueue& out;
+
+  CommandContext& context() const noexcept { return session.context_; }
+
+  void operator()(const NoRequest&) { encoder.answer(request, out); }
+  void operator()(GetRequest& get) {
+    RetrievalCommands retrieval(context());
+    std::string_view key;
+    while (get.keys.next(key)) encoder.value(request, retrieval.get(key, get.options), out);
+    encoder.end_of_values(request, out);
+  }
+  void operator()(const TouchRequest& touch) {
+    if constexpr (kTextOnly) {
+      encoder.touched(request, KeyCommands(context()).touch(touch), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const DescribeRequest& describe) {
+    if constexpr (kTextOnly) {
+      encoder.described(request, RetrievalCommands(context()).describe(describe), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const StoreRequest&) {}  // begin_store()
+  void operator()(const RemoveRequest& remove) { encoder.removed(request, KeyCommands(context()).remove(remove), out); }
+  void operator()(const ArithmeticRequest& arithmetic) {
+    encoder.arithmetic(request, KeyCommands(context()).arithmetic(arithmetic), out);
+  }
+  void operator()(const FlushRequest& flush) { encoder.admin(request, AdminCommands(context()).flush(flush), out); }
+  void operator()(const VersionRequest&) { encoder.version(request, AdminCommands(context()).version(), out); }
+  void operator()(const NoopRequest&) { encoder.noop(request, out); }
+  void operator()(const QuitRequest&) {
+    encoder.quit(request, out);
+    session.request_close(Close::kAfterReplies, "quit");
+  }
+  void operator()(const VerbosityRequest& verbosity) {
+    AdminCommands(context()).verbosity(verbosity);
+    encoder.admin(request, AdminStatus::kDone, out);
+  }
+  void operator()(const ShutdownRequest& shutdown) {
+    if constexpr (kTextOnly) {
+      const AdminStatus status = AdminCommands(context()).shutdown(shutdown);
+      if (status == AdminStatus::kDone) {
+        session.request_close(Close::kNow, "shutdown");  // memcached closes without a reply
+      } else {
+        encoder.shutdown_refused(request, status, out);
+      }
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const MemlimitRequest& memlimit) {
+    if constexpr (kTextOnly) {
+      encoder.admin(request, AdminCommands(context()).set_memory_limit(memlimit), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const AdvanceClockRequest& advance) {
+    if constexpr (kTextOnly) {
+      AdminCommands(context()).advance_clock(advance);
+      encoder.admin(request, AdminStatus::kDone, out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const StatsRequest& stats) {
+    auto lines = encoder.stat_lines(request, out);
+    StatsCommands(context()).report(stats, lines);
+    encoder.end_of_stats(request, stats, out);
+  }
+  void operator()(const DumpRequest& dump) {
+    if constexpr (kTextOnly) {
+      auto lines = encoder.dump_lines(dump, out);
+      const DumpStatus status =
+          StatsCommands(context()).dump(dump, [&lines](const storage::ItemInfo& item) { return lines.item(item); });
+      encoder.end_of_dump(dump, status, out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const SaslListRequest&) {
+    if constexpr (kSasl) {
+      encoder.mechanisms(request, AuthCommands(context()).mechanisms(), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const SaslAuthRequest& auth) {
+    if constexpr (kSasl) {
+      encoder.authentication(request, AuthCommands(context()).authenticate(auth), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+};
+
 template <class Codec>
 void Session::execute(Codec& codec, typename Codec::Request& request, OutputQueue& out) {
-  auto& encoder = codec.encoder;
-  using Encoder = std::remove_reference_t<decltype(encoder)>;
-  // A request this wire format has no way to send is refused, never executed.
-  constexpr bool kTextOnly = AnswersTextOnlyCommands<Encoder, typename Codec::Request>;
-  constexpr bool kSasl = AnswersSasl<Encoder, typename Codec::Request>;
-  std::visit(
-      Overloaded{
-          [&](const NoRequest&) { encoder.answer(request, out); },
-          [&](GetRequest& get) {
-            RetrievalCommands retrieval(context_);
-            std::string_view key;
-            while (get.keys.next(key)) encoder.value(request, retrieval.get(key, get.options), out);
-            encoder.end_of_values(request, out);
-          },
-          [&](const TouchRequest& touch) {
-            if constexpr (kTextOnly) { encoder.touched(request, KeyCommands(context_).touch(touch), out); } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const DescribeRequest& describe) {
-            if constexpr (kTextOnly) { encoder.described(request, RetrievalCommands(context_).describe(describe), out); } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const StoreRequest&) {},  // begin_store()
-          [&](const RemoveRequest& remove) { encoder.removed(request, KeyCommands(context_).remove(remove), out); },
-          [&](const ArithmeticRequest& arithmetic) {
-            encoder.arithmetic(request, KeyCommands(context_).arithmetic(arithmetic), out);
-          },
-          [&](const FlushRequest& flush) { encoder.admin(request, AdminCommands(context_).flush(flush), out); },
-          [&](const VersionRequest&) { encoder.version(request, AdminCommands(context_).version(), out); },
-          [&](const NoopRequest&) { encoder.noop(request, out); },
-          [&](const QuitRequest&) {
-            encoder.quit(request, out);
-            request_close(Close::kAfterReplies, "quit");
-          },
-          [&](const VerbosityRequest& verbosity) {
-            AdminCommands(context_).verbosity(verbosity);
-            encoder.admin(request, AdminStatus::kDone, out);
-          },
-          [&](const ShutdownRequest& shutdown) {
-            if constexpr (kTextOnly) {
-              const AdminStatus status = AdminCommands(context_).shutdown(shutdown);
-              if (status == AdminStatus::kDone) {
-                request_close(Close::kNow, "shutdown");  // memcached closes without a reply
-              } else {
-                encoder.shutdown_refused(request, status, out);
-              }
-            } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const MemlimitRequest& memlimit) {
-            if constexpr (kTextOnly) { encoder.admin(request, AdminCommands(context_).set_memory_limit(memlimit), out); } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const AdvanceClockRequest& advance) {
-            if constexpr (kTextOnly) {
-              AdminCommands(context_).advance_clock(advance);
-              encoder.admin(request, AdminStatus::kDone, out);
-            } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const StatsRequest& stats) {
-            auto lines = encoder.stat_lines(request, out);
-            StatsCommands(context_).report(stats, lines);
-            encoder.end_of_stats(request, stats, out);
-          },
-          [&](const DumpRequest& dump) {
-            if constexpr (kTextOnly) {
-              auto lines = encoder.dump_lines(dump, out);
-              const DumpStatus status = StatsCommands(context_).dump(
-                  dump, [&lines](const storage::ItemInfo& item) { return lines.item(item); });
-              encoder.end_of_dump(dump, status, out);
-            } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const SaslListRequest&) {
-            if constexpr (kSasl) {
-              encoder.mechanisms(request, AuthCommands(context_).mechanisms(), out);
-            } else {
-              encoder.unsupported(request, out);
-            }
-          },
-          [&](const SaslAuthRequest& auth) {
-            if constexpr (kSasl) {
-              encoder.authentication(request, AuthCommands(context_).authenticate(auth), out);
-            } else {
-              encoder.unsupported(request, out);
-            }
-          },
-      },
-      request.command);
+  Execution<Codec> execution{*this, codec.encoder, request, out};
+  // Most requests are gets: they skip the visit's dispatch.
+  if (GetRequest* get = std::get_if<GetRequest>(&request.command)) return execution(*get);
+  std::visit(execution, request.command);
 }
 
 template <class Codec>

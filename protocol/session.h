@@ -84,6 +84,8 @@ class Session {
   template <class Codec>
   std::size_t run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left);
   template <class Codec>
+  struct Execution;
+  template <class Codec>
   void execute(Codec& codec, typename Codec::Request& request, OutputQueue& out);
   template <class Codec>
   void begin_store(Codec& codec, typename Codec::Request& request, OutputQueue& out);

@@ -22,7 +22,7 @@ DecodeResult TextDecoder::decode(std::string_view input, TextRequest& request, M
     close_reason_ = frame.close_reason;
     return {DecodeStatus::kClose};
   }
-  request = TextRequest{};
+  request.reset();
   const Command command = parse_command(frame.line, options_);
   const LineOutcome outcome = is_meta_command(command.code)
                                   ? decode_meta_line(command, request, meta, pending_reply_)

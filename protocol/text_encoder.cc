@@ -38,9 +38,8 @@ void append_uri_encoded(std::string_view key, OutputQueue& out) {
 
 void TextEncoder::answer(const TextRequest& request, OutputQueue& out) { classic(request, request.reply, out); }
 
-void TextEncoder::value(const TextRequest& request, const storage::ReadResult& found, OutputQueue& out) {
-  if (is_meta(request)) return write_meta_get(*request.meta, found, clock_, out);
-  if (found.item) write_value(out, found.item, request.with_cas);
+void TextEncoder::meta_value(const TextRequest& request, const storage::ReadResult& found, OutputQueue& out) {
+  write_meta_get(*request.meta, found, clock_, out);
 }
 
 void TextEncoder::end_of_values(const TextRequest& request, OutputQueue& out) {

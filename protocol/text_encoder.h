@@ -9,6 +9,7 @@
 
 #include "protocol/admin_commands.h"
 #include "protocol/output_queue.h"
+#include "protocol/response_writer.h"
 #include "protocol/responses.h"
 #include "protocol/stat_sink.h"
 #include "protocol/stats_commands.h"
@@ -24,7 +25,10 @@ class TextEncoder {
   // The decoder's own answer to the line (request.reply).
   void answer(const TextRequest& request, OutputQueue& out);
   // One key of a retrieval (a hit or a miss), then the end of the line's keys.
-  void value(const TextRequest& request, const storage::ReadResult& found, OutputQueue& out);
+  void value(const TextRequest& request, const storage::ReadResult& found, OutputQueue& out) {
+    if (request.form == TextRequest::Form::kMeta) return meta_value(request, found, out);
+    if (found.item) write_value(out, found.item, request.with_cas);
+  }
   void end_of_values(const TextRequest& request, OutputQueue& out);
   void described(const TextRequest& request, const storage::ItemDescription& found, OutputQueue& out);
   void touched(const TextRequest& request, bool found, OutputQueue& out);
@@ -86,6 +90,7 @@ class TextEncoder {
   void end_of_dump(const DumpRequest& request, DumpStatus status, OutputQueue& out);
 
  private:
+  void meta_value(const TextRequest& request, const storage::ReadResult& found, OutputQueue& out);
   // Classic replies go through here: noreply drops them, errors included.
   static void classic(const TextRequest& request, std::string_view text, OutputQueue& out) {
     if (!request.noreply) out.append(text);

@@ -24,6 +24,16 @@ struct TextRequest {
   std::string_view reply;
   // A meta command's parsed line: its flags decide its reply (valid while it runs).
   const MetaRequest* meta = nullptr;
+
+  // Ready for the next line: the decoder reuses one request per read, and filling it in
+  // place costs less than building a new one per command.
+  void reset() noexcept {
+    form = Form::kClassic;
+    noreply = false;
+    with_cas = false;
+    reply = {};
+    meta = nullptr;
+  }
 };
 
 // What answering a store needs once its value has arrived, when the line is gone: the
