@@ -557,7 +557,15 @@ ParseResult load_options(const std::vector<std::string>& args, FileReader read_f
   return result;
 }
 
-std::string version_text() { return std::string(kProgram) + " " MEMSTRIPE_VERSION "\n"; }
+std::string version_text() {
+  // Appended piece by piece: GCC 12's link-time optimiser warns (wrongly) about the
+  // operator+ of a literal.
+  std::string text(kProgram);
+  text += ' ';
+  text += MEMSTRIPE_VERSION;
+  text += '\n';
+  return text;
+}
 
 std::string usage_text() {
   return version_text() +
