@@ -43,4 +43,12 @@ SaslOutcome AuthCommands::authenticate(const SaslAuthRequest& request) {
   return outcome;
 }
 
+bool AuthCommands::authenticate(const AsciiAuthRequest& request) {
+  const bool ok = context_.server.check_credentials(request.user, request.password);
+  context_.auth.authenticated = ok;
+  context_.stats.auth_cmds.add();
+  if (!ok) context_.stats.auth_errors.add();
+  return ok;
+}
+
 }  // namespace memstripe::protocol

@@ -1,4 +1,5 @@
-// Authentication: the binary protocol's SASL requests against the connection's AuthState.
+// Authentication: the binary protocol's SASL requests and the text protocol's token (-Y)
+// against the connection's AuthState.
 // memcached counts each exchange that ends in auth_cmds, and each that fails in
 // auth_errors too; a failure leaves the connection open and unauthenticated.
 #pragma once
@@ -18,6 +19,8 @@ class AuthCommands {
   // Empty when SASL cannot start.
   std::string_view mechanisms();
   SaslOutcome authenticate(const SaslAuthRequest& request);
+  // -Y: true when the user and password are the file's; counted as memcached counts them.
+  bool authenticate(const AsciiAuthRequest& request);
 
  private:
   SaslSession* session();

@@ -257,7 +257,7 @@ DecodeResult BinaryDecoder::decode(std::string_view input, BinaryRequest& reques
     case kSaslListMechs:
       valid = extras_length == 0 && key_length == 0 && body_length == 0;
       if (!valid) break;
-      if (auth.required) {
+      if (auth.method == AuthState::Method::kSasl) {
         request.command = SaslListRequest{};
       } else {
         refuse(request, kUnknownCommand, kUnknownCommandText, false);
@@ -268,7 +268,7 @@ DecodeResult BinaryDecoder::decode(std::string_view input, BinaryRequest& reques
       valid = extras_length == 0 && key_length != 0;
       if (!valid) break;
       const std::size_t data_length = body_length - key_length;
-      if (!auth.required) {
+      if (auth.method != AuthState::Method::kSasl) {
         // Without -S: unknown, and the mechanism's data is skipped.
         refuse(request, kUnknownCommand, kUnknownCommandText, false);
         skip_left_ = data_length;

@@ -15,6 +15,7 @@ struct ProtocolConfig {
   bool dump_enabled = true;       // -X turns stats cachedump and lru_crawler metadump off
   bool debug_clock = false;       // enables `debug_advance_clock <seconds>` for tests only
   bool sasl = false;              // -S: binary connections authenticate with SASL first
+  bool ascii_auth = false;        // -Y: text connections authenticate with a token first
 };
 
 }  // namespace memstripe::protocol

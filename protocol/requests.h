@@ -154,6 +154,12 @@ struct SaslAuthRequest {
   std::string_view data;
 };
 
+// -Y: the text protocol's authentication, the value of its `set` read as "user password".
+struct AsciiAuthRequest {
+  std::string_view user;
+  std::string_view password;
+};
+
 // A request the decoder answered itself (an error, or a tuning command memstripe accepts
 // and has nothing to do for): nothing to execute.
 struct NoRequest {};
@@ -161,12 +167,13 @@ struct NoRequest {};
 using Request = std::variant<NoRequest, GetRequest, TouchRequest, DescribeRequest, StoreRequest, RemoveRequest,
                              ArithmeticRequest, FlushRequest, VersionRequest, NoopRequest, QuitRequest,
                              VerbosityRequest, ShutdownRequest, MemlimitRequest, AdvanceClockRequest, StatsRequest,
-                             DumpRequest, SaslListRequest, SaslAuthRequest>;
+                             DumpRequest, SaslListRequest, SaslAuthRequest, AsciiAuthRequest>;
 
 // What a connection may ask before it has authenticated: nothing that reaches the cache.
 inline bool allowed_before_authentication(const Request& request) noexcept {
   return std::holds_alternative<VersionRequest>(request) || std::holds_alternative<SaslListRequest>(request) ||
-         std::holds_alternative<SaslAuthRequest>(request) || std::holds_alternative<NoRequest>(request);
+         std::holds_alternative<SaslAuthRequest>(request) || std::holds_alternative<AsciiAuthRequest>(request) ||
+         std::holds_alternative<NoRequest>(request);
 }
 
 }  // namespace memstripe::protocol

@@ -37,6 +37,9 @@ inline constexpr std::string_view kOutOfMemoryCreating = "SERVER_ERROR Out of me
 
 // Authentication.
 inline constexpr std::string_view kUnauthenticated = "CLIENT_ERROR unauthenticated\r\n";
+inline constexpr std::string_view kAuthenticationFailure = "CLIENT_ERROR authentication failure\r\n";
+inline constexpr std::string_view kBadAuthTokenFormat = "CLIENT_ERROR bad authentication token format\r\n";
+inline constexpr std::string_view kBadLineTermination = "CLIENT_ERROR bad command line termination\r\n";
 
 // Administration.
 inline constexpr std::string_view kFlushDisabled = "CLIENT_ERROR flush_all not allowed\r\n";

@@ -1,6 +1,8 @@
-// SASL, the binary protocol's authentication (memcached -S): one connection's exchange of
-// mechanism data. The server implements it with Cyrus SASL (server/sasl_server.h); the
-// protocol only carries the bytes.
+// Authentication. SASL is the binary protocol's (memcached -S): one connection's exchange
+// of mechanism data, which the server implements with Cyrus SASL (server/sasl_server.h);
+// the protocol only carries the bytes. The text protocol's is memcached's ASCII
+// authentication (-Y): a `set` whose value is "user password", checked by the server
+// against its password file (ServerContext::check_credentials()).
 #pragma once
 
 #include <cstdint>
@@ -28,14 +30,17 @@ class SaslSession {
   virtual SaslOutcome step(std::string_view data) = 0;
 };
 
-// A connection's authentication: whether it must authenticate first (-S), whether it has.
+// A connection's authentication: how it must authenticate first (-S for the binary
+// protocol, -Y for the text one), and whether it has.
 struct AuthState {
-  bool required = false;
+  enum class Method : std::uint8_t { kNone, kSasl, kAsciiToken };
+  Method method = Method::kNone;
   bool authenticated = false;
   bool sasl_started = false;           // a SASL_AUTH has begun an exchange
   std::unique_ptr<SaslSession> sasl;   // made at the connection's first SASL request
 
-  bool allows_commands() const noexcept { return !required || authenticated; }
+  bool allows_commands() const noexcept { return method == Method::kNone || authenticated; }
+  bool must_authenticate(Method m) const noexcept { return method == m && !authenticated; }
 };
 
 }  // namespace memstripe::protocol

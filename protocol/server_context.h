@@ -56,6 +56,9 @@ class ServerContext {
   virtual void request_graceful_shutdown() { request_shutdown(); }
   // A connection's SASL exchange (with -S); null when SASL cannot start.
   virtual std::unique_ptr<SaslSession> new_sasl_session() { return nullptr; }
+  // -Y: whether the password file holds this user with this password (compared in
+  // constant time).
+  virtual bool check_credentials(std::string_view /*user*/, std::string_view /*password*/) { return false; }
 };
 
 }  // namespace memstripe::protocol

@@ -30,9 +30,7 @@ Session::TextCodec::TextCodec(const Session& session)
     : decoder(ParseOptions{session.context_.config.debug_clock}), encoder(session.context_.cache.clock()) {}
 
 Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats, const ProtocolConfig& config)
-    : context_{cache, stats, server, config, auth_} {
-  auth_.required = config.sasl;
-}
+    : context_{cache, stats, server, config, auth_} {}
 
 std::size_t Session::process(std::string_view input, OutputQueue& out) {
   unsigned unlimited = std::numeric_limits<unsigned>::max();
@@ -43,6 +41,7 @@ std::size_t Session::process(std::string_view input, OutputQueue& out, unsigned&
   if (std::holds_alternative<std::monostate>(codec_)) {
     if (input.empty()) return 0;
     if (!choose_codec(static_cast<unsigned char>(input.front()))) return 0;
+    require_authentication();
   }
   if (auto* text = std::get_if<TextCodec>(&codec_)) return run(*text, input, out, commands_left);
   return run(std::get<BinaryCodec>(codec_), input, out, commands_left);
@@ -63,6 +62,15 @@ bool Session::choose_codec(unsigned char first_byte) {
     codec_.emplace<TextCodec>(*this);
   }
   return true;
+}
+
+void Session::require_authentication() noexcept {
+  // Each protocol authenticates its own way: SASL for binary connections under -S, a token
+  // for text ones under -Y.
+  const bool binary = std::holds_alternative<BinaryCodec>(codec_);
+  const ProtocolConfig& config = context_.config;
+  if (binary && config.sasl) auth_.method = AuthState::Method::kSasl;
+  if (!binary && config.ascii_auth) auth_.method = AuthState::Method::kAsciiToken;
 }
 
 std::span<char> Session::value_sink() noexcept {
@@ -93,7 +101,7 @@ std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out,
     if (commands_left == 0 && codec.decoder.at_command_line()) break;
     DecodeResult decoded;
     if constexpr (kText) {
-      decoded = codec.decoder.decode(input.substr(pos), request, meta);
+      decoded = codec.decoder.decode(input.substr(pos), request, meta, auth_);
     } else {
       decoded = codec.decoder.decode(input.substr(pos), request, auth_);
     }
@@ -220,6 +228,13 @@ struct Session::Execution {
   void operator()(const SaslListRequest&) {
     if constexpr (kSasl) {
       encoder.mechanisms(request, AuthCommands(context()).mechanisms(), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
+  void operator()(const AsciiAuthRequest& auth) {
+    if constexpr (kTextOnly) {
+      encoder.authenticated(request, AuthCommands(context()).authenticate(auth), out);
     } else {
       encoder.unsupported(request, out);
     }

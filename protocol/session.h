@@ -81,6 +81,7 @@ class Session {
 
   // Picks the codec for the connection's first byte; false when -B refuses it.
   bool choose_codec(unsigned char first_byte);
+  void require_authentication() noexcept;
   template <class Codec>
   std::size_t run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left);
   template <class Codec>

@@ -5,16 +5,19 @@
 #include <utility>
 
 #include "protocol/line_decoders.h"
+#include "protocol/numbers.h"
 #include "protocol/responses.h"
 
 namespace memstripe::protocol {
 
-DecodeResult TextDecoder::decode(std::string_view input, TextRequest& request, MetaRequest& meta) {
+DecodeResult TextDecoder::decode(std::string_view input, TextRequest& request, MetaRequest& meta,
+                                 const AuthState& auth) {
   switch (phase_) {
     case Phase::kValue: return read_value(input);
     case Phase::kSkip: return skip(input);
     case Phase::kCommandLine: break;
   }
+  if (auth.must_authenticate(AuthState::Method::kAsciiToken)) return read_token(input, request);
   pending_.item.reset();  // a value handed over by the last call is done with
   const Frame frame = framer_.next(input);
   if (frame.status == FrameStatus::kNeedMore) return {};
@@ -48,6 +51,44 @@ DecodeResult TextDecoder::decode(std::string_view input, TextRequest& request, M
       }
       break;
   }
+  return result;
+}
+
+// memcached's try_read_command_asciiauth(): "set <key> <flags> <exptime> <bytes>", then
+// the value "user password" and "\r\n", the key, flags and exptime ignored.
+DecodeResult TextDecoder::read_token(std::string_view input, TextRequest& request) {
+  const Frame frame = framer_.next(input);
+  if (frame.status == FrameStatus::kNeedMore) return {};
+  if (frame.status == FrameStatus::kClose) {
+    close_reason_ = frame.close_reason;
+    return {DecodeStatus::kClose};
+  }
+  request.reset();
+  request.command.emplace<NoRequest>();
+  const Tokens t = tokenize(frame.line);
+  std::uint32_t length = 0;
+  if (t.ntokens() < 6 || t[0] != "set" || !safe_strtoul(t[4], length)) {
+    request.reply = reply::kUnauthenticated;
+    return {DecodeStatus::kRequest, frame.consumed, true};
+  }
+  const std::size_t token_length = std::size_t{length} + reply::kCrlf.size();
+  if (token_length > kMaxAuthToken) {
+    close_reason_ = "an authentication token over 4096 bytes";
+    return {DecodeStatus::kClose};
+  }
+  if (input.size() - frame.consumed < token_length) return {};  // the line is framed again
+  const std::string_view token = input.substr(frame.consumed, token_length);
+  const DecodeResult result{DecodeStatus::kRequest, frame.consumed + token_length, true};
+  if (!token.ends_with(reply::kCrlf)) {
+    request.reply = reply::kBadLineTermination;
+    return result;
+  }
+  const Tokens words = tokenize(token.substr(0, length));
+  if (words.count < 2) {
+    request.reply = reply::kBadAuthTokenFormat;
+    return result;
+  }
+  request.command = AsciiAuthRequest{words[0], words[1]};
   return result;
 }
 

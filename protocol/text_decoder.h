@@ -15,6 +15,7 @@
 #include "protocol/decode_result.h"
 #include "protocol/meta_parser.h"
 #include "protocol/pending_value.h"
+#include "protocol/sasl.h"
 #include "protocol/text_parser.h"
 #include "protocol/text_request.h"
 #include "storage/item.h"
@@ -27,7 +28,13 @@ class TextDecoder {
 
   // Decodes from the start of `input` (what the last call left unconsumed, and what came
   // after it). A meta line is parsed into `meta`, which `request.meta` then points to.
-  DecodeResult decode(std::string_view input, TextRequest& request, MetaRequest& meta);
+  // Before a connection under -Y has authenticated (`auth`), every line but the token's
+  // `set` is answered "unauthenticated", as memcached answers it.
+  DecodeResult decode(std::string_view input, TextRequest& request, MetaRequest& meta, const AuthState& auth);
+
+  // The longest authentication token (its `set`'s value) waited for; a longer one closes
+  // the connection (memcached waits for it without a bound).
+  static constexpr std::size_t kMaxAuthToken = 4096;
 
   // After kValueExpected: the value goes into `item` (allocated for the announced length);
   // or, when it was refused, the value and its "\r\n" are skipped.
@@ -52,6 +59,7 @@ class TextDecoder {
  private:
   enum class Phase : std::uint8_t { kCommandLine, kValue, kSkip };
 
+  DecodeResult read_token(std::string_view input, TextRequest& request);
   DecodeResult read_value(std::string_view input);
   DecodeResult skip(std::string_view input);
 

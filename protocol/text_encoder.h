@@ -52,6 +52,10 @@ class TextEncoder {
 
   // A request refused before the connection has authenticated.
   void unauthenticated(const TextRequest& request, OutputQueue& out);
+  // -Y: STORED (noreply or not), or the failure.
+  void authenticated(const TextRequest&, bool ok, OutputQueue& out) {
+    out.append(ok ? reply::kStored : reply::kAuthenticationFailure);
+  }
   // A request of the binary protocol's alone (SASL): no line decodes to one.
   void unsupported(const TextRequest&, OutputQueue& out) { out.append(reply::kError); }
 

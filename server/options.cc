@@ -70,7 +70,7 @@ constexpr Flag kFlags[] = {
     {'D', "", Takes::kValue, false},
     {'S', "enable-sasl", Takes::kNothing, true},
     {'W', "disable-watch", Takes::kNothing, false},
-    {'Y', "auth-file", Takes::kValue, false},
+    {'Y', "auth-file", Takes::kValue, true},
     {'e', "memory-file", Takes::kValue, false},
     {'Z', "enable-ssl", Takes::kNothing, false},
     {'N', "napi_ids", Takes::kValue, false},
@@ -310,6 +310,9 @@ class FlagParser {
       case 'S':
         o_.sasl = true;
         return {};
+      case 'Y':
+        o_.auth_file = std::string(value);
+        return {};
       case 'B':
         o_.binding_given = true;
         if (value == "auto") {
@@ -515,12 +518,22 @@ std::string validate(ServerOptions& o) {
   if (o.item_size_max > kMaxItemSizeMax) {
     return "Cannot set item size limit higher than a gigabyte.";
   }
-  if (o.sasl) {
-    // memcached: -S speaks only the binary protocol, the default once -S is given.
+  // memcached: -S speaks only the binary protocol and -Y only the text one, each the
+  // default once given. memstripe takes both at once: each protocol then authenticates its
+  // own way, and the first byte of a connection picks it.
+  if (o.sasl && !o.auth_file.empty()) {
+    if (!o.binding_given) o.binding = protocol::Binding::kAuto;
+  } else if (o.sasl) {
     if (!o.binding_given) {
       o.binding = protocol::Binding::kBinary;
     } else if (o.binding != protocol::Binding::kBinary) {
       return "ERROR: You cannot allow the ASCII protocol while using SASL.";
+    }
+  } else if (!o.auth_file.empty()) {
+    if (!o.binding_given) {
+      o.binding = protocol::Binding::kAscii;
+    } else if (o.binding != protocol::Binding::kAscii) {
+      return "ERROR: You cannot allow the BINARY protocol while using ascii authentication tokens.";
     }
   }
   if (o.serves_tcp()) {
@@ -588,6 +601,8 @@ std::string usage_text() {
          "                          (default: 20)\n"
          "-b, --listen-backlog=<num> listen backlog (default: 1024)\n"
          "-B, --protocol=<name>     auto (the first byte decides), ascii or binary\n"
+         "-Y, --auth-file=<file>    text clients authenticate first with a `set` whose value is\n"
+         "                          \"user password\", checked against FILE's user:password lines\n"
          "-S, --enable-sasl         binary clients authenticate with SASL first (Cyrus SASL,\n"
          "                          application name memcached; SASL_CONF_PATH, MEMCACHED_SASL_PWDB)\n"
          "-A, --enable-shutdown     enable the text protocol's \"shutdown\" command\n"

@@ -81,6 +81,7 @@ struct ServerOptions {
   protocol::Binding binding = protocol::Binding::kAuto;  // -B
   bool binding_given = false;
   bool sasl = false;  // -S
+  std::string auth_file;  // -Y
   bool shutdown_enabled = false;  // -A
   bool flush_enabled = true;      // -F clears
   bool dump_enabled = true;       // -X clears

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <stdexcept>
 #include <system_error>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +19,7 @@
 #include "server/listener.h"
 #include "server/logging.h"
 #include "server/maintenance_cadence.h"
+#include "server/auth_file.h"
 #include "server/sasl_server.h"
 #include "server/server_state.h"
 #include "server/worker_pool.h"
@@ -43,11 +45,21 @@ protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
   protocol::ProtocolConfig p;
   p.binding = o.binding;
   p.sasl = o.sasl;
+  p.ascii_auth = !o.auth_file.empty();
   p.shutdown_enabled = o.shutdown_enabled;
   p.flush_enabled = o.flush_enabled;
   p.dump_enabled = o.dump_enabled;
   p.debug_clock = o.debug_clock;
   return p;
+}
+
+// -Y: the file is read before the server starts, and a file memcached would refuse stops
+// it with the same complaint.
+std::unique_ptr<AuthFile> loaded_auth_file(const ServerOptions& o) {
+  if (o.auth_file.empty()) return nullptr;
+  auto file = std::make_unique<AuthFile>(o.auth_file);
+  if (std::string error = file->load(); !error.empty()) throw std::runtime_error(error);
+  return file;
 }
 
 }  // namespace
@@ -60,12 +72,14 @@ class Server::Impl {
         protocol_(protocol_config(options)),
         state_(options_, clock_),
         sasl_(options.sasl ? std::make_unique<SaslServer>(options.verbosity) : nullptr),
+        auth_file_(loaded_auth_file(options)),
         signals_(io_, checked_signals_fd()),
         upkeep_(io_),
         cadence_(options.fast_maintenance),
         sockets_(std::move(sockets)) {
     state_.set_verbosity_hook(apply_log_verbosity);
     state_.set_sasl(sasl_.get());
+    state_.set_auth_file(auth_file_.get());
     state_.set_shutdown_hook([this] { boost::asio::post(io_, [this] { stop("shutdown command"); }); });
     for (const ListenSocket& s : sockets_) {
       state_.add_listener({s.fd, s.name, s.family == AF_UNIX, clock_.now()});
@@ -117,6 +131,9 @@ class Server::Impl {
         switch (info.ssi_signo) {
           case SIGHUP:
             reopen_log();
+            if (auth_file_) {
+              if (std::string error = auth_file_->load(); !error.empty()) spdlog::error("SIGHUP: {}", error);
+            }
             break;
           // memcached stops gracefully on SIGUSR1 too (it saves a restartable cache first).
           case SIGINT:
@@ -155,6 +172,7 @@ class Server::Impl {
   protocol::ProtocolConfig protocol_;
   ServerState state_;
   std::unique_ptr<SaslServer> sasl_;  // with -S
+  std::unique_ptr<AuthFile> auth_file_;  // with -Y
   boost::asio::io_context io_{1};
   boost::asio::posix::stream_descriptor signals_;  // the signalfd of the held signals
   boost::asio::steady_timer upkeep_;

@@ -103,6 +103,10 @@ std::unique_ptr<protocol::SaslSession> ServerState::new_sasl_session() {
   return sasl_ != nullptr ? sasl_->new_session() : nullptr;
 }
 
+bool ServerState::check_credentials(std::string_view user, std::string_view password) {
+  return auth_file_ != nullptr && auth_file_->check(user, password);
+}
+
 void ServerState::request_shutdown() {
   if (shutdown_hook_) shutdown_hook_();
 }

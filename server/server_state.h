@@ -14,6 +14,7 @@
 #include "protocol/command_stats.h"
 #include "protocol/server_context.h"
 #include "server/connection_registry.h"
+#include "server/auth_file.h"
 #include "server/options.h"
 #include "server/sasl_server.h"
 #include "storage/clock.h"
@@ -47,6 +48,8 @@ class ServerState final : public protocol::ServerContext {
   void set_shutdown_hook(std::function<void()> hook) { shutdown_hook_ = std::move(hook); }
   // With -S: where connections' SASL exchanges come from.
   void set_sasl(const SaslServer* sasl) noexcept { sasl_ = sasl; }
+  // With -Y: the password file.
+  void set_auth_file(const AuthFile* file) noexcept { auth_file_ = file; }
 
   int verbosity() const noexcept { return verbosity_.load(std::memory_order_relaxed); }
   const std::vector<ListenerRecord>& listeners() const noexcept { return listeners_; }
@@ -61,6 +64,7 @@ class ServerState final : public protocol::ServerContext {
   void set_verbosity(int level) override;
   void request_shutdown() override;
   std::unique_ptr<protocol::SaslSession> new_sasl_session() override;
+  bool check_credentials(std::string_view user, std::string_view password) override;
 
  private:
   const ServerOptions& options_;
@@ -76,6 +80,7 @@ class ServerState final : public protocol::ServerContext {
   std::function<void(int)> verbosity_hook_;
   std::function<void()> shutdown_hook_;
   const SaslServer* sasl_ = nullptr;
+  const AuthFile* auth_file_ = nullptr;
 };
 
 }  // namespace memstripe::server

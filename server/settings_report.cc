@@ -41,7 +41,7 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
                            : o.binding == protocol::Binding::kBinary ? "binary"
                                                                      : "auto-negotiate");
   emit("auth_enabled_sasl", yes_no(o.sasl));
-  emit("auth_enabled_ascii", "no");
+  emit("auth_enabled_ascii", o.auth_file.empty() ? std::string("no") : o.auth_file);
   num("item_size_max", o.item_size_max);
   emit("maxconns_fast", "yes");
   num("hashpower_init", o.hashpower);
