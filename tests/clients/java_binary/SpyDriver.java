@@ -30,7 +30,8 @@ import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
 
 public final class SpyDriver {
-    private static final long DEADLINE_SECONDS = 5;
+    // How long an operation may wait for its answer; -Dspydriver.deadline_ms=... changes it.
+    private static final long DEADLINE_MS = Long.getLong("spydriver.deadline_ms", 5000);
 
     public static void main(String[] args) throws Exception {
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
@@ -40,9 +41,12 @@ public final class SpyDriver {
             AuthDescriptor plain = new AuthDescriptor(new String[] {"PLAIN"},
                                                       new PlainCallbackHandler(args[1], args[2]));
             factory = new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-                          .setAuthDescriptor(plain).setOpTimeout(DEADLINE_SECONDS * 1000).build();
+                          .setAuthDescriptor(plain).setOpTimeout(DEADLINE_MS).build();
         } else {
-            factory = new BinaryConnectionFactory();
+            factory = new BinaryConnectionFactory() {
+                @Override
+                public long getOperationTimeout() { return DEADLINE_MS; }
+            };
         }
         MemcachedClient client = new MemcachedClient(factory, AddrUtil.getAddresses(args[0]));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -58,7 +62,9 @@ public final class SpyDriver {
             System.out.println(answer);
             System.out.flush();
         }
-        client.shutdown(1, TimeUnit.SECONDS);
+        // Every operation was waited for: nothing is left to send. A clean shutdown() would
+        // wait for an authentication thread still retrying a refused login.
+        System.exit(0);
     }
 
     private static Object call(MemcachedClient c, List<Object> request) throws Exception {
@@ -98,7 +104,7 @@ public final class SpyDriver {
     }
 
     private static Boolean done(Future<Boolean> f) throws Exception {
-        return f.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        return f.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
     }
 
     private static <V> Map<String, V> bySocket(Map<java.net.SocketAddress, V> m) {
