@@ -113,6 +113,20 @@ def test_get_multi_reads_hundreds_of_keys_in_one_pipeline(dalli):
     assert found == {key: str(i) for i, key in enumerate(keys)}
 
 
+def test_multi_pipelines_quiet_commands_and_stays_in_step(dalli, served):
+    # Inside multi dalli sends SETQ, ADDQ, REPLACEQ and DELETEQ without reading; the server
+    # answers only the failures (the ADDQ of a present key, the REPLACEQ and DELETEQ of
+    # missing ones), which dalli reads past before its next command.
+    dalli.call("set", "present", "old", 0, RAW)
+    requests = [["set", f"quiet-{i}", str(i), 0, RAW] for i in range(100)]
+    requests += [["add", "present", "refused", 0, RAW], ["replace", "missing", "refused", 0, RAW],
+                 ["delete", "missing"], ["delete", "quiet-0"]]
+    dalli.call("multi", requests)
+    found = dalli.call("get_multi", *[f"quiet-{i}" for i in range(100)], "present", "missing")
+    assert found == {**{f"quiet-{i}": str(i) for i in range(1, 100)}, "present": "old"}
+    assert served.binary_value("quiet-99") == (0, b"99")
+
+
 def test_fetch_computes_a_missing_value_once(dalli):
     assert dalli.call("fetch", "lazy", 0, RAW, "computed") == {"value": "computed", "block_ran": True}
     assert dalli.call("fetch", "lazy", 0, RAW, "again") == {"value": "computed", "block_ran": False}

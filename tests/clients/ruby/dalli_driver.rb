@@ -2,7 +2,8 @@
 # JSON request a line, [method, arguments...], sent to a Dalli::Client as they are, and one
 # JSON answer a line. A Hash argument becomes keyword-style options with Symbol keys.
 # "fetch" and "cas" take a block in Dalli: here the block returns the request's last
-# argument, and the answer says whether the block ran.
+# argument, and the answer says whether the block ran. "multi" takes a list of requests and
+# makes them inside Dalli's multi block (quiet commands: setq, addq, deleteq...).
 #
 # Usage: ruby dalli_driver.rb SERVER [OPTIONS_JSON]
 require 'dalli'
@@ -18,6 +19,10 @@ client = Dalli::Client.new(ARGV.fetch(0), symbolized(JSON.parse(ARGV.fetch(1, '{
 
 def call(client, method, args)
   case method
+  when 'multi'
+    results = nil
+    client.multi { results = args.fetch(0).map { |m, *a| call(client, m, a.map { |x| symbolized(x) }) } }
+    results
   when 'fetch', 'cas'
     *params, computed = args
     ran = false
