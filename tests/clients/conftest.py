@@ -105,3 +105,13 @@ def served(request, clusters, transport):
     e = clusters(1, request.param).endpoint(transport)
     e.flush()
     return e
+
+
+@pytest.fixture(params=[("auto", "tcp"), ("auto", "unix"), ("sasl", "tcp")], ids="-".join)
+def libmemcached_served(request, clusters):
+    """`served` for libmemcached's clients, which log in over TCP only: without
+    authentication over both transports, with SASL over TCP."""
+    mode, transport = request.param
+    e = clusters(1, mode).endpoint(transport)
+    e.flush()
+    return e

@@ -27,13 +27,9 @@ def make_php(drivers):
     return make
 
 
-@pytest.fixture(params=[("auto", "tcp"), ("auto", "unix"), ("sasl", "tcp")], ids="-".join)
-def served(request, clusters):
-    """Without authentication over both transports; with SASL over TCP, as libmemcached can."""
-    mode, transport = request.param
-    e = clusters(1, mode).endpoint(transport)
-    e.flush()
-    return e
+@pytest.fixture
+def served(libmemcached_served):
+    return libmemcached_served
 
 
 @pytest.fixture

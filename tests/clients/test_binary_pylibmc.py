@@ -15,13 +15,9 @@ from binary_frames import frame
 from endpoints import SASL_USER, largest_value_length
 
 
-@pytest.fixture(params=[("auto", "tcp"), ("auto", "unix"), ("sasl", "tcp")], ids="-".join)
-def served(request, clusters):
-    """Without authentication over both transports; with SASL over TCP, as libmemcached can."""
-    mode, transport = request.param
-    e = clusters(1, mode).endpoint(transport)
-    e.flush()
-    return e
+@pytest.fixture
+def served(libmemcached_served):
+    return libmemcached_served
 
 
 @pytest.fixture
