@@ -2,20 +2,31 @@
 (endpoints.py), every client test once per transport (the `transport` fixture of
 tests/conftest.py)."""
 
+import shutil
+
 import pytest
 
-from endpoints import Cluster, ServerClock, require_memstripe
+from driver import ClientDriver
+from endpoints import Cluster, ServerClock, require_memstripe, write_sasl_config
+
+
+@pytest.fixture(scope="session")
+def sasl_env(tmp_path_factory):
+    """The SASL configuration (-S) of every server in the run: SASL_USER in a sasldb."""
+    return write_sasl_config(str(tmp_path_factory.mktemp("sasl")))
 
 
 @pytest.fixture(scope="module")
-def clusters():
-    """Makes clusters of a given size, shared by the whole test module."""
+def clusters(request):
+    """Makes clusters of a given size and mode, shared by the whole test module."""
     made = {}
 
-    def cluster_of(size):
-        if size not in made:
-            made[size] = Cluster(size)
-        return made[size]
+    def cluster_of(size, mode="auto"):
+        """mode: Cluster's, "auto", "binary" (-B binary) or "sasl" (-S)."""
+        if (size, mode) not in made:
+            sasl_env = request.getfixturevalue("sasl_env") if mode == "sasl" else None
+            made[size, mode] = Cluster(size, mode, sasl_env)
+        return made[size, mode]
 
     yield cluster_of
     for cluster in made.values():
@@ -26,6 +37,22 @@ def clusters():
 def endpoint(clusters, transport):
     """The module's server over the test's transport, flushed: each test starts empty."""
     e = clusters(1).endpoint(transport)
+    e.flush()
+    return e
+
+
+@pytest.fixture
+def binary_endpoint(clusters, transport):
+    """The module's server started with -B binary over the test's transport, flushed."""
+    e = clusters(1, "binary").endpoint(transport)
+    e.flush()
+    return e
+
+
+@pytest.fixture
+def sasl_endpoint(clusters, transport):
+    """The module's server started with -S over the test's transport, flushed."""
+    e = clusters(1, "sasl").endpoint(transport)
     e.flush()
     return e
 
@@ -43,3 +70,48 @@ def transport_pair(clusters):
     tcp, unix = clusters(1).endpoint("tcp"), clusters(1).endpoint("unix")
     tcp.flush()
     return tcp, unix
+
+
+@pytest.fixture(scope="module")
+def drivers(clusters):  # clusters: the servers stop after their clients, not before
+    """Starts client drivers in other languages (driver.py), shared by the test module: the
+    same command line gets the same running driver, as an application keeps its client, so
+    that each test does not pay for starting an interpreter or a JVM. One that died (or was
+    killed at a deadline) is started anew. All stop when the module ends."""
+    running, unshared = {}, []
+
+    def start(*argv, shared=True, **options):
+        """shared=False: a driver of its own, a second client beside the shared one."""
+        assert shutil.which(argv[0]), f"{argv[0]} is installed by make deps"
+        if not shared:
+            unshared.append(ClientDriver(argv, **options))
+            return unshared[-1]
+        if argv not in running or running[argv].proc.poll() is not None:
+            running[argv] = ClientDriver(argv, **options)
+        return running[argv]
+
+    yield start
+    everyone = [*running.values(), *unshared]
+    for driver in everyone:  # all told to finish first: they exit side by side
+        driver.finish()
+    for driver in everyone:
+        driver.close()
+
+
+@pytest.fixture(params=["auto", "sasl"])
+def served(request, clusters, transport):
+    """The module's server over the test's transport, flushed, once serving both protocols
+    without authentication and once with -S: a client logs in when `credentials` is set."""
+    e = clusters(1, request.param).endpoint(transport)
+    e.flush()
+    return e
+
+
+@pytest.fixture(params=[("auto", "tcp"), ("auto", "unix"), ("sasl", "tcp")], ids="-".join)
+def libmemcached_served(request, clusters):
+    """`served` for libmemcached's clients, which log in over TCP only: without
+    authentication over both transports, with SASL over TCP."""
+    mode, transport = request.param
+    e = clusters(1, mode).endpoint(transport)
+    e.flush()
+    return e

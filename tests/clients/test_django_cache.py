@@ -1,6 +1,9 @@
 """Django 3.2's memcached cache backends (Debian's python3-django), unchanged and used the
 way a Django project uses its cache: PyMemcacheCache, PyLibMCCache and MemcachedCache,
-configured in django_settings.py, each over TCP and over the UNIX socket."""
+configured in django_settings.py, each over TCP and over the UNIX socket; PyLibMCCache with
+OPTIONS = {"binary": True} runs every test too ("pylibmc-binary"), and logs in over TCP to
+a server with -S with the username and password in its OPTIONS (the SASL tests at the end:
+libmemcached authenticates over TCP only)."""
 
 import os
 
@@ -11,13 +14,13 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.views.decorators.cache import cache_page
 
-from endpoints import largest_value_length
+from endpoints import SASL_USER, largest_value_length
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:MemcachedCache is deprecated:django.utils.deprecation.RemovedInDjango41Warning")
 
 DAY = 24 * 60 * 60
-BACKENDS = ["pymemcache", "pylibmc", "python-memcached"]
+BACKENDS = ["pymemcache", "pylibmc", "python-memcached", "pylibmc-binary"]
 # Django's own key prefix, ":<version>:", counts towards memcached's 250 bytes.
 LONGEST_KEY = 250 - len(":1:")
 
@@ -26,6 +29,9 @@ LONGEST_KEY = 250 - len(":1:")
 def django_settings(clusters):
     os.environ["MEMSTRIPE_DJANGO_TCP"] = clusters(1).endpoint("tcp").spec
     os.environ["MEMSTRIPE_DJANGO_SOCKET"] = clusters(1).endpoint("unix").process.unix_path
+    os.environ["MEMSTRIPE_DJANGO_SASL_TCP"] = clusters(1, "sasl").endpoint("tcp").spec
+    os.environ["MEMSTRIPE_DJANGO_SASL_USERNAME"] = SASL_USER.username
+    os.environ["MEMSTRIPE_DJANGO_SASL_PASSWORD"] = SASL_USER.password
     os.environ["DJANGO_SETTINGS_MODULE"] = "django_settings"
     django.setup()
 
@@ -192,7 +198,8 @@ def test_the_largest_value_is_stored_whole(cache):
 
 
 # What each library makes of memcached's SERVER_ERROR object too large for cache.
-TOO_LARGE = {"pymemcache": "MemcacheServerError", "pylibmc": "TooBig", "python-memcached": None}
+TOO_LARGE = {"pymemcache": "MemcacheServerError", "pylibmc": "TooBig", "python-memcached": None,
+             "pylibmc-binary": "TooBig"}
 
 
 def test_a_value_over_the_limit_is_not_stored_and_the_old_value_is_gone(cache, alias):
@@ -212,18 +219,26 @@ def test_a_value_over_the_limit_is_not_stored_and_the_old_value_is_gone(cache, a
 
 # -- timeouts ---------------------------------------------------------------------------------
 
-def test_timeout_zero_expires_at_once(cache):
+def expired_at_once(alias, value):
+    """What a get answers after a set with timeout 0 or below: Django sends exptime -1. In
+    the text protocol that expires the item at once. In the binary one the field is
+    unsigned: libmemcached sends 0xffffffff, a unix time in 2106, and the item stays, with
+    memcached as with memstripe."""
+    return value if backend_of(alias) == "pylibmc-binary" else None
+
+
+def test_timeout_zero_expires_at_once(cache, alias):
     cache.set("old", "value")
     cache.set("old", "new", timeout=0)
-    assert cache.get("old") is None
+    assert cache.get("old") == expired_at_once(alias, "new")
     assert cache.add("fresh", "x", timeout=0) is True
-    assert cache.get("fresh") is None
+    assert cache.get("fresh") == expired_at_once(alias, "x")
 
 
-def test_a_negative_timeout_expires_at_once(cache):
+def test_a_negative_timeout_expires_at_once(cache, alias):
     cache.set("old", "value")
     cache.set("old", "new", timeout=-10)
-    assert cache.get("old") is None
+    assert cache.get("old") == expired_at_once(alias, "new")
 
 
 def test_a_timeout_over_30_days_keeps_the_value(cache):
@@ -297,3 +312,32 @@ def test_cache_page_renders_again_once_the_page_expires(alias, server_clock):
     assert view(requests.get("/report")).content == b"render 1 of /report"
     server_clock.advance(2)
     assert view(requests.get("/report")).content == b"render 2 of /report"
+
+
+# -- SASL: PyLibMCCache with username and password in OPTIONS, over TCP --------------------
+
+@pytest.fixture
+def sasl_cache(clusters):
+    clusters(1, "sasl").endpoint("tcp").flush()
+    yield caches["pylibmc-sasl-tcp"]
+    caches["pylibmc-sasl-tcp"].close()
+
+
+def test_a_cache_with_sasl_credentials_logs_in_and_works(sasl_cache, clusters):
+    sasl_cache.set("greeting", "hello")
+    assert sasl_cache.get("greeting") == "hello"
+    assert sasl_cache.add("greeting", "again") is False
+    assert sasl_cache.get_many(["greeting", "absent"]) == {"greeting": "hello"}
+    sasl_cache.set("counter", 1)
+    assert sasl_cache.incr("counter") == 2
+    assert sasl_cache.delete("greeting") is True
+    assert sasl_cache.get("greeting") is None
+    stored = clusters(1, "sasl").endpoint("tcp").binary_value(":1:counter")
+    assert stored == (4, b"2")  # 4: pylibmc's flag for an int
+
+
+def test_cache_page_works_through_a_sasl_cache(sasl_cache):
+    view, renders = cached_view("pylibmc-sasl-tcp", 60)
+    requests = RequestFactory()
+    assert view(requests.get("/report")).content == view(requests.get("/report")).content
+    assert renders == ["/report"]

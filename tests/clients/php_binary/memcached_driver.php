@@ -1,0 +1,47 @@
+<?php
+// Drives php-memcached for test_binary_php_memcached.py (the protocol is in driver.py): one
+// JSON request a line, [method, arguments...], called on a Memcached object with
+// OPT_BINARY_PROTOCOL on, and one JSON answer a line: the result is [what the method
+// returned, the name of getResultCode()], since php-memcached reports failures through the
+// result code. An argument "Memcached::NAME" stands for that constant.
+//
+// Usage: php memcached_driver.php SERVER [USERNAME PASSWORD]
+//   SERVER is host:port or a UNIX socket's path.
+
+$m = new Memcached();
+$m->setOption(Memcached::OPT_BINARY_PROTOCOL, true);
+$m->setOption(Memcached::OPT_CONNECT_TIMEOUT, 5000);
+$m->setOption(Memcached::OPT_RECV_TIMEOUT, 5000000);
+$m->setOption(Memcached::OPT_SEND_TIMEOUT, 5000000);
+$server = $argv[1];
+if ($server[0] === '/') {
+    $m->addServer($server, 0);
+} else {
+    [$host, $port] = explode(':', $server);
+    $m->addServer($host, (int)$port);
+}
+if (isset($argv[3])) {
+    $m->setSaslAuthData($argv[2], $argv[3]);
+}
+
+$codes = [];
+foreach ((new ReflectionClass('Memcached'))->getConstants() as $name => $value) {
+    if (str_starts_with($name, 'RES_')) {
+        $codes[$value] ??= $name;
+    }
+}
+
+function argument($a) {
+    return is_string($a) && str_starts_with($a, 'Memcached::') ? constant($a) : $a;
+}
+
+while (($line = fgets(STDIN)) !== false) {
+    [$method, $args] = (function ($request) { return [array_shift($request), $request]; })(json_decode($line, true));
+    try {
+        $returned = $m->$method(...array_map('argument', $args));
+        $answer = ['result' => [$returned, $codes[$m->getResultCode()] ?? (string)$m->getResultCode()]];
+    } catch (Throwable $e) {
+        $answer = ['error' => get_class($e) . ': ' . $e->getMessage()];
+    }
+    echo json_encode($answer, JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION), "\n";
+}
