@@ -568,7 +568,7 @@ ArithResult Engine::arithmetic(std::string_view key, const ArithOptions& options
           return result;
         }
         std::uint64_t number;
-        if (!parse_stored_decimal(value, number)) {
+        if (!parse_unsigned_decimal(value, number)) {
           result.status = ArithStatus::kNonNumeric;
           return result;
         }
