@@ -266,8 +266,11 @@ StoreResult Cache::combine(StoreMode mode, NewItem& addition, const StoreOptions
     std::string_view add_value = item->value();
     std::size_t total = old_value.size() + add_value.size();
     if (check_size(config_, key.size(), old->flags(), total) != AllocStatus::kOk) return result;  // NOT_STORED
+    // The latest write decides how the key is shown, as in memcached, whose combined item
+    // never keeps the old one's base64 marking (it drops a `b` append's too, and then prints
+    // the raw key: memstripe keeps the marking of a write made with `b`).
     Item* combined = allocate_item({key, old->flags(), old->exptime.load(std::memory_order_relaxed), total,
-                                    old->has(item_bits::kKeyBinary)});
+                                    item->has(item_bits::kKeyBinary)});
     if (combined == nullptr) return result;  // memcached: NOT_STORED when it cannot allocate
     NewItem combined_ref = adopt(combined);
     char* out = combined->value().data();

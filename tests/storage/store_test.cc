@@ -189,6 +189,27 @@ TEST_F(StoreTest, BinaryKeyMarkIsKept) {
   EXPECT_FALSE(ref("plain").key_is_binary());
 }
 
+// Found by a differential run against memcached 1.6.18: `ms dXNlci80Mg== 2 b`, an empty
+// `ms user/42 0 MP`, `ms user/42 3 MP`, then `mg user/42 k v` shows `kuser/42`: the
+// combined item takes the marking of the write that made it.
+TEST_F(StoreTest, AppendAndPrependTakeTheBinaryKeyMarkOfTheLatestWrite) {
+  auto write = [&](StoreMode mode, std::string_view value, bool binary) {
+    AllocResult a = cache_.allocate("user/42", 0, 0, value.size(), {.binary_key = binary});
+    std::memcpy(a.item.value().data(), value.data(), value.size());
+    return cache_.store(mode, std::move(a.item)).status;
+  };
+  ASSERT_EQ(write(StoreMode::kSet, "hi", true), StoreStatus::kStored);
+  ASSERT_TRUE(ref("user/42").key_is_binary());
+  ASSERT_EQ(write(StoreMode::kPrepend, "", false), StoreStatus::kStored);
+  EXPECT_FALSE(ref("user/42").key_is_binary());
+  ASSERT_EQ(write(StoreMode::kPrepend, "abc", false), StoreStatus::kStored);
+  EXPECT_EQ(get("user/42"), "abchi");
+  EXPECT_FALSE(ref("user/42").key_is_binary());
+  ASSERT_EQ(write(StoreMode::kAppend, "!", true), StoreStatus::kStored);
+  EXPECT_EQ(get("user/42"), "abchi!");
+  EXPECT_TRUE(ref("user/42").key_is_binary());
+}
+
 TEST_F(StoreTest, ReferencedItemOutlivesOverwriteAndDelete) {
   set("k", "first");
   ItemRef held = ref("k");
