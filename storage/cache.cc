@@ -60,11 +60,6 @@ void bump(Item* item, RelTime now) noexcept {
   refresh(item, now);
 }
 
-// The top `shard_bits` of the hash; two shifts because one shift by 64 is undefined.
-unsigned shard_number(std::uint64_t hash, unsigned shard_bits) noexcept {
-  return static_cast<unsigned>((hash >> 1) >> (63 - shard_bits));
-}
-
 }  // namespace
 
 Cache::Cache(const CacheConfig& config, Clock& clock)
@@ -89,11 +84,9 @@ Cache::~Cache() = default;
 
 // --- helpers ---------------------------------------------------------------------------
 
-Shard& Cache::shard_for(std::uint64_t hash) const noexcept { return *shards_[shard_number(hash, shard_bits_)]; }
-
-std::uint64_t Cache::next_cas(Shard& shard, std::uint64_t hash) noexcept {
-  if (!config_.use_cas) return 0;
-  return (++shard.cas_sequence << shard_bits_) | shard_number(hash, shard_bits_);
+Shard& Cache::shard_for(std::uint64_t hash) const noexcept {
+  // The top shard_bits_ of the hash; two shifts because one shift by 64 is undefined.
+  return *shards_[static_cast<unsigned>((hash >> 1) >> (63 - shard_bits_))];
 }
 
 std::size_t Cache::max_value_length(std::size_t key_length, std::uint32_t flags) const noexcept {
@@ -106,14 +99,16 @@ ItemRef Cache::share(Item* item) noexcept {
   return ItemRef(memory_.get(), item);
 }
 
-bool Cache::is_dead(const Shard& shard, const Item& item, RelTime now) const noexcept {
+bool Cache::is_dead(const Item& item, RelTime now) const noexcept {
   RelTime exptime = item.exptime.load(std::memory_order_relaxed);
   if (exptime != 0 && exptime <= now) return true;
   // memcached's item_is_flushed(): by last access time, and by CAS for immediate flushes.
-  RelTime deadline = flush_deadline_.load(std::memory_order_relaxed);
+  // Acquire: a reader that sees the deadline sees the CAS bound stored before it.
+  RelTime deadline = flush_deadline_.load(std::memory_order_acquire);
   if (deadline == 0 || deadline > now) return false;
-  return item.atime.load(std::memory_order_relaxed) <= deadline ||
-         (shard.flush_cas != 0 && item.cas != 0 && item.cas < shard.flush_cas);
+  if (item.atime.load(std::memory_order_relaxed) <= deadline) return true;
+  const std::uint64_t flush_cas = flush_cas_.load(std::memory_order_relaxed);
+  return flush_cas != 0 && item.cas != 0 && item.cas < flush_cas;
 }
 
 Item* Cache::find_live(Shard& shard, std::string_view key, std::uint64_t hash, DeferredRelease& released,
@@ -124,7 +119,7 @@ Item* Cache::find_live(Shard& shard, std::string_view key, std::uint64_t hash, D
   Item* item = shard.index.find(key, hash);
   if (item == nullptr) return nullptr;
   RelTime now = clock_.now();
-  if (!is_dead(shard, *item, now)) return item;
+  if (!is_dead(*item, now)) return item;
   if (count_as_get) {
     RelTime exptime = item->exptime.load(std::memory_order_relaxed);
     if (exptime != 0 && exptime <= now) {
@@ -170,7 +165,7 @@ ItemUnlinker::Unlinked Cache::try_unlink(Item& item, Holders holders, Check& che
   if (item.state() != item_bits::kLinked) return Unlinked::kNo;
   // New readers need the shard lock, so an item the index alone holds stays so meanwhile.
   if (holders == Holders::kIndexOnly && item.refcount.load(std::memory_order_acquire) != 1) return Unlinked::kNo;
-  if (!check.accept(item, is_dead(shard, item, clock_.now()))) return Unlinked::kNo;
+  if (!check.accept(item, is_dead(item, clock_.now()))) return Unlinked::kNo;
   shard.remove(&item, hash);
   return item.refcount.fetch_sub(1, std::memory_order_acq_rel) == 1 ? Unlinked::kLastReference
                                                                     : Unlinked::kStillHeld;
@@ -283,7 +278,7 @@ StoreResult Cache::combine(StoreMode mode, NewItem& addition, const StoreOptions
     std::lock_guard lock(shard.mutex);
     Item* current = find_live(shard, key, hash, released, false);
     if (current != old) continue;
-    shard.replace(current, combined, hash, next_cas(shard, hash), released);
+    shard.replace(current, combined, hash, next_cas(), released);
     result.status = StoreStatus::kStored;
     result.cas = combined->cas;
     return result;  // the item count did not change: no growth
@@ -346,7 +341,7 @@ StoreResult Cache::store(StoreMode mode, NewItem&& new_item, const StoreOptions&
         case StoreMode::kPrepend:
           break;  // combine()
       }
-      if (do_store) shard.replace(old, item, hash, next_cas(shard, hash), released);
+      if (do_store) shard.replace(old, item, hash, next_cas(), released);
     } else {
       switch (mode) {
         case StoreMode::kAdd:
@@ -360,7 +355,7 @@ StoreResult Cache::store(StoreMode mode, NewItem&& new_item, const StoreOptions&
         default:
           break;  // replace, append, prepend need an item
       }
-      if (do_store) shard.link(item, hash, next_cas(shard, hash));
+      if (do_store) shard.link(item, hash, next_cas());
     }
     if (do_store) {
       result.status = StoreStatus::kStored;
@@ -395,7 +390,7 @@ ReadResult Cache::read(std::string_view key, const ReadOptions& options) {
       item = vivified.mutable_item();
       item->exptime.store(clock_.expiry_from(options.vivify_exptime), std::memory_order_relaxed);
       item->set(item_bits::kTokenSent);
-      shard.link(item, hash, next_cas(shard, hash));
+      shard.link(item, hash, next_cas());
       linked_new = true;
       grow = shard.wants_growth();
       result.created = true;
@@ -487,7 +482,7 @@ RemoveStatus Cache::remove(std::string_view key, const RemoveOptions& options) {
     if (options.set_exptime) item->exptime.store(clock_.expiry_from(options.exptime), std::memory_order_relaxed);
     item->set(item_bits::kStale);
     item->clear(item_bits::kTokenSent);
-    item->cas = next_cas(shard, hash);
+    item->cas = next_cas();
     return RemoveStatus::kDeleted;
   }
   ++shard.counters.delete_hits;
@@ -550,7 +545,7 @@ ArithResult Cache::arithmetic(std::string_view key, const ArithOptions& options)
           char* out = item->value().data();
           std::memcpy(out, digits, length);
           std::memset(out + length, ' ', value.size() - length);
-          item->cas = next_cas(shard, hash);
+          item->cas = next_cas();
           refresh(item, clock_.now());
           ++(options.increment ? shard.counters.incr_hits : shard.counters.decr_hits);
           result.exptime_before = item->exptime.load(std::memory_order_relaxed);
@@ -587,11 +582,11 @@ ArithResult Cache::arithmetic(std::string_view key, const ArithOptions& options)
       Item* current = find_live(shard, key, hash, released, false);
       if (vivifying ? current != nullptr : (current != seen || current->cas != seen_cas)) continue;
       if (vivifying) {
-        shard.link(fresh, hash, next_cas(shard, hash));
+        shard.link(fresh, hash, next_cas());
         result.created = true;
         grow = shard.wants_growth();
       } else {
-        shard.replace(current, fresh, hash, next_cas(shard, hash), released);
+        shard.replace(current, fresh, hash, next_cas(), released);
         ++(options.increment ? shard.counters.incr_hits : shard.counters.decr_hits);
       }
       result.exptime_before = fresh->exptime.load(std::memory_order_relaxed);
@@ -613,18 +608,14 @@ void Cache::flush(std::int64_t delay_exptime) {
   const RelTime now = clock_.now();
   if (delay_exptime > 0) {
     RelTime when = clock_.expiry_from(delay_exptime);
-    flush_deadline_.store(config_.use_cas ? when - 1 : when, std::memory_order_relaxed);
+    flush_deadline_.store(config_.use_cas ? when - 1 : when, std::memory_order_release);
     return;
   }
-  // Immediate: everything stored up to now, told apart from later stores by CAS. Without
-  // CAS, memcached flushes by the second, later stores of this second included.
-  flush_deadline_.store(config_.use_cas ? now - 1 : now, std::memory_order_relaxed);
-  if (!config_.use_cas) return;
-  for (unsigned i = 0; i < shards_.size(); ++i) {
-    Shard& shard = *shards_[i];
-    std::lock_guard lock(shard.mutex);
-    shard.flush_cas = ((shard.cas_sequence + 1) << shard_bits_) | i;
-  }
+  // Immediate: everything stored up to now, told apart from later stores of this second by
+  // CAS: one sequence, so one bound for every shard. Without CAS, memcached flushes by the
+  // second, later stores of this second included.
+  if (config_.use_cas) flush_cas_.store(cas_.upcoming(), std::memory_order_relaxed);
+  flush_deadline_.store(config_.use_cas ? now - 1 : now, std::memory_order_release);
 }
 
 void Cache::set_memory_limit(std::size_t bytes) { memory_->set_limit(std::min(bytes, kMaxMemoryLimit)); }
@@ -676,7 +667,7 @@ void Cache::for_each_item(const std::function<bool(const ItemInfo&)>& visit) con
     bool go_on = true;
     const RelTime now = clock_.now();
     shard->index.for_each([&](const Item* item) {
-      if (is_dead(*shard, *item, now)) return true;
+      if (is_dead(*item, now)) return true;
       go_on = visit(info_of(*item));
       return go_on;
     });

@@ -3,10 +3,10 @@
 // protocol's text: callers pass keys, numbers and values; what each operation takes and
 // returns is in cache_types.h, the counters `stats` prints in counters.h.
 //
-// Inside, two parts with a header each: the shards (shard.h: a mutex, a hash index and
-// counters each) and the memory (memory_manager.h: the -m budget, the size classes and the
+// Inside, three parts with a header each: the shards (shard.h: a mutex, a hash index and
+// counters each), the memory (memory_manager.h: the -m budget, the size classes and the
 // eviction policy, which picks the items to evict and asks the cache, as ItemUnlinker, to
-// take them out of their shard's index).
+// take them out of their shard's index) and the one CAS sequence (cas_sequence.h).
 //
 // Locking: an operation on a key holds its shard's mutex alone, for as short as it can.
 // Lock order: a size class's pool mutex, then a shard's mutex, then the arena's page pool
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "storage/cache_types.h"
+#include "storage/cas_sequence.h"
 #include "storage/clock.h"
 #include "storage/counters.h"
 #include "storage/item.h"
@@ -82,9 +83,9 @@ class Cache final : private ItemUnlinker {
   };
 
   Shard& shard_for(std::uint64_t hash) const noexcept;
-  std::uint64_t next_cas(Shard& shard, std::uint64_t hash) noexcept;
+  std::uint64_t next_cas() noexcept { return config_.use_cas ? cas_.next() : 0; }
   // Expired, or invalidated by flush_all (memcached's item_is_flushed()).
-  bool is_dead(const Shard& shard, const Item& item, RelTime now) const noexcept;
+  bool is_dead(const Item& item, RelTime now) const noexcept;
   // With the shard locked: the live item for `key`, reclaiming it first if it is dead (it
   // goes to `released`, and counts as get_expired or get_flushed when `count_as_get`).
   Item* find_live(Shard& shard, std::string_view key, std::uint64_t hash, DeferredRelease& released,
@@ -108,7 +109,12 @@ class Cache final : private ItemUnlinker {
   std::unique_ptr<MemoryManager> memory_;
   unsigned shard_bits_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  std::atomic<RelTime> flush_deadline_{0};  // memcached's settings.oldest_live
+  CasSequence cas_;
+  // flush_all: items last accessed up to the deadline are invalid once it has passed
+  // (memcached's settings.oldest_live); an immediate flush also invalidates, by CAS, those
+  // stored earlier in its second.
+  std::atomic<RelTime> flush_deadline_{0};
+  std::atomic<std::uint64_t> flush_cas_{0};
 };
 
 }  // namespace memstripe::storage

@@ -89,8 +89,6 @@ struct alignas(64) Shard {
   void growth_refused() noexcept { growth_blocked_below = index.size() + index.size() / 4; }
 
   std::size_t growth_blocked_below = 0;
-  std::uint64_t cas_sequence = 0;  // this shard's CAS values: (sequence << shard bits) | shard
-  std::uint64_t flush_cas = 0;     // an immediate flush_all invalidated CAS values below this
 
  private:
   static void set_state(Item* item, std::uint8_t state) noexcept {

@@ -122,6 +122,35 @@ TEST_F(StoreTest, CasValuesAreUniqueAcrossKeysAndWrites) {
   }
 }
 
+// One sequence for the whole cache, as memcached's: a later write has a larger CAS than
+// an earlier one, whatever their keys (and their shards).
+TEST_F(StoreTest, CasValuesIncreaseAcrossKeysInTheOrderOfTheWrites) {
+  std::uint64_t last = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string key = "key" + std::to_string(i);
+    switch (i % 4) {
+      case 0:
+        ASSERT_EQ(set(key, "1"), StoreStatus::kStored);
+        break;
+      case 1:
+        ASSERT_EQ(set(key, "v"), StoreStatus::kStored);
+        ASSERT_EQ(store(StoreMode::kAppend, key, "w"), StoreStatus::kStored);
+        break;
+      case 2:
+        ASSERT_EQ(set(key, "5"), StoreStatus::kStored);
+        ASSERT_EQ(incr(key, 1).status, ArithStatus::kOk);
+        break;
+      case 3:
+        ASSERT_EQ(set(key, "v"), StoreStatus::kStored);
+        ASSERT_EQ(cache_.remove(key, {.invalidate = true}), RemoveStatus::kDeleted);
+        break;
+    }
+    const std::uint64_t cas = cas_of(key);
+    ASSERT_GT(cas, last) << key;
+    last = cas;
+  }
+}
+
 TEST_F(StoreTest, DeleteRemovesTheItem) {
   set("k", "v");
   EXPECT_EQ(cache_.remove("k"), RemoveStatus::kDeleted);
