@@ -6,8 +6,9 @@
 // checks that the item it saw is still the one linked, and starts over otherwise.
 //
 // Items whose index reference an operation drops go to a DeferredRelease, freed after the
-// lock (shard.h). Expired and flushed items are reclaimed as operations meet them
-// (find_live) and by the memory manager's sweep, which takes them out through try_unlink.
+// lock (shard.h). Dead items (expired or flushed) are reclaimed as operations meet them
+// (find_live); the memory manager's eviction and its sweep of expired items take items
+// out through try_unlink, the ItemUnlinker seam.
 #include "storage/cache.h"
 
 #include <algorithm>
