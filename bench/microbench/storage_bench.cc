@@ -172,50 +172,45 @@ const std::vector<std::uint32_t>& sequence_for(const benchmark::State& state, bo
   return (zipf ? skewed : uniform)[static_cast<std::size_t>(state.thread_index()) % kMaxThreads];
 }
 
-void BM_SetRandom(benchmark::State& state) {
-  const auto& seq = sequence_for(state, false);
-  setup(state, 16, false);
+// Runs `op(key, step)` over this thread's key sequence on a 16-shard cache.
+template <class Op>
+void run_sequence(benchmark::State& state, bool zipf, bool fill, Op op) {
+  const auto& seq = sequence_for(state, zipf);
+  setup(state, 16, fill);
   const auto& k = keys();
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(set(*g_cache, k[seq[i]], 32));
+    op(k[seq[i]], i);
     i = (i + 1) % kSequence;
   }
   state.SetItemsProcessed(state.iterations());
   teardown(state);
 }
 
+void get(std::string_view key) {
+  auto r = g_cache->read(key);
+  benchmark::DoNotOptimize(r.item);
+}
+
+void BM_SetRandom(benchmark::State& state) {
+  run_sequence(state, false, false, [](std::string_view key, std::size_t) {
+    benchmark::DoNotOptimize(set(*g_cache, key, 32));
+  });
+}
+
 void BM_GetRandom(benchmark::State& state) {
-  const auto& seq = sequence_for(state, false);
-  setup(state, 16, true);
-  const auto& k = keys();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    auto r = g_cache->read(k[seq[i]]);
-    benchmark::DoNotOptimize(r.item);
-    i = (i + 1) % kSequence;
-  }
-  state.SetItemsProcessed(state.iterations());
-  teardown(state);
+  run_sequence(state, false, true, [](std::string_view key, std::size_t) { get(key); });
 }
 
 // A get and a set in turn, on Zipf 1.2 keys.
 void BM_GetSetZipf(benchmark::State& state) {
-  const auto& seq = sequence_for(state, true);
-  setup(state, 16, true);
-  const auto& k = keys();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    if (i % 2 == 0) {
-      auto r = g_cache->read(k[seq[i]]);
-      benchmark::DoNotOptimize(r.item);
+  run_sequence(state, true, true, [](std::string_view key, std::size_t step) {
+    if (step % 2 == 0) {
+      get(key);
     } else {
-      benchmark::DoNotOptimize(set(*g_cache, k[seq[i]], 32));
+      benchmark::DoNotOptimize(set(*g_cache, key, 32));
     }
-    i = (i + 1) % kSequence;
-  }
-  state.SetItemsProcessed(state.iterations());
-  teardown(state);
+  });
 }
 
 BENCHMARK(BM_SetRandom)->Threads(1)->Threads(2)->UseRealTime();
