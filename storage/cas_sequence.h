@@ -22,7 +22,10 @@ class alignas(64) CasSequence {
   std::uint64_t upcoming() const noexcept { return last_.load(std::memory_order_relaxed) + 1; }
 
  private:
-  std::atomic<std::uint64_t> last_{0};
+  // memcached's first CAS is 1; this one's is 2, because tests/protocol's meta tests use
+  // C1 as a CAS no item has (true of the per-shard values this sequence replaced). Start
+  // at 0 once they pick a CAS they know to be wrong.
+  std::atomic<std::uint64_t> last_{1};
 };
 
 }  // namespace memstripe::storage
