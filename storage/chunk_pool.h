@@ -3,7 +3,7 @@
 // item; the reference bit in each item gives recently read items a second chance.
 //
 // Not thread-safe: every member is used with `mutex` held. Lock order: a pool's mutex
-// before any shard's mutex, never the other way (see engine.h).
+// before any shard's mutex, never the other way (see memory_manager.h).
 #pragma once
 
 #include <atomic>
@@ -12,19 +12,10 @@
 #include <mutex>
 #include <vector>
 
+#include "storage/counters.h"
 #include "storage/page_arena.h"
 
 namespace memstripe::storage {
-
-struct ClassCounters {
-  std::uint64_t evicted = 0;
-  std::uint64_t evicted_unfetched = 0;
-  std::uint64_t evicted_active = 0;  // had its reference bit set (pinned or hot)
-  std::uint64_t reclaimed = 0;
-  std::uint64_t expired_unfetched = 0;
-  std::uint64_t outofmemory = 0;
-  std::uint64_t pages_stolen = 0;
-};
 
 class ChunkPool {
  public:
@@ -67,6 +58,9 @@ class ChunkPool {
   // Every carved chunk of a page, in order.
   template <class Visit>
   void for_each_chunk(PageId page, Visit&& visit);
+  // Every carved chunk of the class.
+  template <class Visit>
+  void for_each_chunk(Visit&& visit);
 
  private:
   void link_partial(PageId page) noexcept;
@@ -90,6 +84,11 @@ template <class Visit>
 void ChunkPool::for_each_chunk(PageId page, Visit&& visit) {
   const PageInfo& info = arena_.info(page);
   for (std::size_t slot = 0; slot < info.carved; ++slot) visit(chunk_at(page, slot));
+}
+
+template <class Visit>
+void ChunkPool::for_each_chunk(Visit&& visit) {
+  for (PageId page : pages_) for_each_chunk(page, visit);
 }
 
 }  // namespace memstripe::storage

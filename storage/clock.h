@@ -1,6 +1,7 @@
 // The cache's notion of time: whole seconds since the process started, as memcached's
-// rel_time_t. The server ticks it once a second; tests set it directly, so no test ever
-// sleeps to make an item expire.
+// rel_time_t. The server's upkeep ticks it, every millisecond while clients send and up to
+// once a second when they stop; tests move it by hand, so no test ever sleeps to make an
+// item expire.
 #pragma once
 
 #include <atomic>
@@ -26,7 +27,7 @@ class Clock {
   std::time_t unix_now() const noexcept { return started_ + now(); }
   std::time_t unix_started() const noexcept { return started_; }
 
-  // Follows the monotonic clock; the server calls this from a 1 s timer.
+  // Follows the monotonic clock, to the second; the server's upkeep calls it.
   void tick() noexcept;
   // Tests (and the server's debug clock) move time forward by hand.
   void advance(std::uint32_t seconds) noexcept;

@@ -16,7 +16,8 @@
 
 namespace memstripe::storage {
 
-class Engine;
+class Cache;
+class MemoryManager;
 
 // Where an item lives: its offset in the arena in 4-byte units. 0 is "no item".
 using ItemOffset = std::uint32_t;
@@ -97,6 +98,9 @@ struct Item {
     return {v.data(), v.size()};
   }
 
+  // What the item counts in `stats` `bytes`: header, flags, key and value.
+  std::size_t total_size() const noexcept { return kHeaderSize + flags_size() + key_length + value().size(); }
+
   static constexpr std::size_t kHeaderSize = 26;
 };
 #pragma pack(pop)
@@ -108,13 +112,13 @@ static_assert(sizeof(Item) == Item::kHeaderSize, "the item header is 26 bytes");
 class ItemRef {
  public:
   ItemRef() noexcept = default;
-  ItemRef(const ItemRef& other) noexcept : engine_(other.engine_), item_(other.item_) {
+  ItemRef(const ItemRef& other) noexcept : memory_(other.memory_), item_(other.item_) {
     if (item_) item_->refcount.fetch_add(1, std::memory_order_relaxed);
   }
   ItemRef(ItemRef&& other) noexcept
-      : engine_(std::exchange(other.engine_, nullptr)), item_(std::exchange(other.item_, nullptr)) {}
+      : memory_(std::exchange(other.memory_, nullptr)), item_(std::exchange(other.item_, nullptr)) {}
   ItemRef& operator=(ItemRef other) noexcept {
-    std::swap(engine_, other.engine_);
+    std::swap(memory_, other.memory_);
     std::swap(item_, other.item_);
     return *this;
   }
@@ -123,7 +127,7 @@ class ItemRef {
   void reset() noexcept {
     if (item_ && item_->refcount.fetch_sub(1, std::memory_order_acq_rel) == 1) release_last();
     item_ = nullptr;
-    engine_ = nullptr;
+    memory_ = nullptr;
   }
 
   explicit operator bool() const noexcept { return item_ != nullptr; }
@@ -136,15 +140,15 @@ class ItemRef {
   const Item* get() const noexcept { return item_; }
 
  protected:
-  friend class Engine;
-  // Takes over a reference the engine already counted.
-  ItemRef(Engine* engine, Item* item) noexcept : engine_(engine), item_(item) {}
+  friend class Cache;
+  // Takes over a reference the cache already counted; the last one frees the item's memory.
+  ItemRef(MemoryManager* memory, Item* item) noexcept : memory_(memory), item_(item) {}
   Item* mutable_item() const noexcept { return item_; }
 
  private:
-  void release_last() noexcept;  // frees the chunk: defined in the engine
+  void release_last() noexcept;  // MemoryManager::free_item(), defined beside it
 
-  Engine* engine_ = nullptr;
+  MemoryManager* memory_ = nullptr;
   Item* item_ = nullptr;
 };
 
@@ -156,8 +160,8 @@ class NewItem : public ItemRef {
   std::span<char> value() noexcept { return mutable_item()->value(); }
 
  private:
-  friend class Engine;
-  NewItem(Engine* engine, Item* item) noexcept : ItemRef(engine, item) {}
+  friend class Cache;
+  NewItem(MemoryManager* memory, Item* item) noexcept : ItemRef(memory, item) {}
 };
 
 }  // namespace memstripe::storage

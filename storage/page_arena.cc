@@ -6,7 +6,7 @@
 #include <cassert>
 #include <new>
 
-#include "storage/cache.h"
+#include "storage/cache_types.h"
 
 namespace memstripe::storage {
 namespace {

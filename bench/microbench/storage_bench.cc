@@ -1,11 +1,16 @@
 // The storage engine through its public header (storage/cache.h): get hit, get miss and
-// set on one thread and with every core contending, on one shard and on many, and how
-// many items a memory limit holds.
+// set on one thread and with every core contending, on one shard and on many; sets, gets
+// and a Zipf-skewed mix on random keys at one and two threads (what one CAS sequence for
+// the whole cache costs: every set takes a value from it); and how many items a memory
+// limit holds.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -120,6 +125,97 @@ BENCHMARK(BM_GetMiss)->ArgName("shards")->Arg(16)->Threads(1)->UseRealTime();
 BENCHMARK(BM_GetMiss)->ArgName("shards")->Arg(1)->Arg(16)->Threads(kCores)->UseRealTime();
 BENCHMARK(BM_Set)->ArgName("shards")->Arg(16)->Threads(1)->UseRealTime();
 BENCHMARK(BM_Set)->ArgName("shards")->Arg(1)->Arg(16)->Threads(kCores)->UseRealTime();
+
+// Random key sequences, drawn once so the loops measure the cache and not the generator:
+// one per thread, each walked in a loop. Uniform over the keys, or Zipf with exponent 1.2
+// (the hottest key takes about a fifth of the accesses, so a few shards are hot).
+constexpr std::size_t kSequence = std::size_t{1} << 16;
+constexpr int kMaxThreads = 2;
+
+std::vector<std::uint32_t> uniform_sequence(unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::uint32_t> pick(0, kKeys - 1);
+  std::vector<std::uint32_t> v(kSequence);
+  for (auto& k : v) k = pick(rng);
+  return v;
+}
+
+std::vector<std::uint32_t> zipf_sequence(unsigned seed) {
+  static const std::vector<double> cdf = [] {
+    std::vector<double> c(kKeys);
+    double sum = 0;
+    for (std::size_t r = 0; r < kKeys; ++r) c[r] = sum += 1.0 / std::pow(static_cast<double>(r + 1), 1.2);
+    for (double& x : c) x /= sum;
+    return c;
+  }();
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<std::uint32_t> v(kSequence);
+  for (auto& k : v) {
+    auto rank = static_cast<std::size_t>(std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin());
+    k = static_cast<std::uint32_t>(std::min(rank, kKeys - 1));
+  }
+  return v;
+}
+
+const std::vector<std::uint32_t>& sequence_for(const benchmark::State& state, bool zipf) {
+  static const auto uniform = [] {
+    std::vector<std::vector<std::uint32_t>> v;
+    for (int t = 0; t < kMaxThreads; ++t) v.push_back(uniform_sequence(100 + t));
+    return v;
+  }();
+  static const auto skewed = [] {
+    std::vector<std::vector<std::uint32_t>> v;
+    for (int t = 0; t < kMaxThreads; ++t) v.push_back(zipf_sequence(200 + t));
+    return v;
+  }();
+  return (zipf ? skewed : uniform)[static_cast<std::size_t>(state.thread_index()) % kMaxThreads];
+}
+
+// Runs `op(key, step)` over this thread's key sequence on a 16-shard cache.
+template <class Op>
+void run_sequence(benchmark::State& state, bool zipf, bool fill, Op op) {
+  const auto& seq = sequence_for(state, zipf);
+  setup(state, 16, fill);
+  const auto& k = keys();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    op(k[seq[i]], i);
+    i = (i + 1) % kSequence;
+  }
+  state.SetItemsProcessed(state.iterations());
+  teardown(state);
+}
+
+void get(std::string_view key) {
+  auto r = g_cache->read(key);
+  benchmark::DoNotOptimize(r.item);
+}
+
+void BM_SetRandom(benchmark::State& state) {
+  run_sequence(state, false, false, [](std::string_view key, std::size_t) {
+    benchmark::DoNotOptimize(set(*g_cache, key, 32));
+  });
+}
+
+void BM_GetRandom(benchmark::State& state) {
+  run_sequence(state, false, true, [](std::string_view key, std::size_t) { get(key); });
+}
+
+// A get and a set in turn, on Zipf 1.2 keys.
+void BM_GetSetZipf(benchmark::State& state) {
+  run_sequence(state, true, true, [](std::string_view key, std::size_t step) {
+    if (step % 2 == 0) {
+      get(key);
+    } else {
+      benchmark::DoNotOptimize(set(*g_cache, key, 32));
+    }
+  });
+}
+
+BENCHMARK(BM_SetRandom)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_GetRandom)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_GetSetZipf)->Threads(1)->Threads(2)->UseRealTime();
 
 // Items a 64 MiB limit holds, with 14 B keys (memcached's comparison in PERFORMANCE.md):
 // fill until the first eviction. range(0): value bytes.

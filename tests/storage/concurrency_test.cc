@@ -2,6 +2,7 @@
 // value under eviction. Run under ThreadSanitizer by `make tsan`.
 #include <atomic>
 #include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -62,6 +63,29 @@ TEST(ConcurrencyTest, ConcurrentAppendsLoseNothing) {
   std::string v(cache.read("log").item.value());
   ASSERT_EQ(v.size(), static_cast<std::size_t>(kThreads * per_thread));
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(std::count(v.begin(), v.end(), 'a' + t), per_thread);
+}
+
+// One CAS sequence for the whole cache: each thread's writes, to keys in any shard, get
+// increasing values, and no value is handed out twice.
+TEST(ConcurrencyTest, CasValuesAreUniqueAndIncreaseInEachThreadsOrder) {
+  Clock clock;
+  Cache cache(config_of(16, 16), clock);
+  const int per_thread = 5000;
+  std::vector<std::vector<std::uint64_t>> seen(kThreads);
+  run_threads(kThreads, [&](int t) {
+    for (int i = 0; i < per_thread; ++i) {
+      std::string key = "t" + std::to_string(t) + ":" + std::to_string(i % 300);
+      AllocResult a = cache.allocate(key, 0, 0, 1);
+      a.item.value()[0] = 'v';
+      seen[static_cast<std::size_t>(t)].push_back(cache.store(StoreMode::kSet, std::move(a.item)).cas);
+    }
+  });
+  std::set<std::uint64_t> all;
+  for (const auto& values : seen) {
+    for (std::size_t i = 1; i < values.size(); ++i) ASSERT_GT(values[i], values[i - 1]);
+    all.insert(values.begin(), values.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads) * per_thread);
 }
 
 // Writers store self-checking values of many sizes (some with their own mapping) in a

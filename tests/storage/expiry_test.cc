@@ -78,6 +78,21 @@ TEST_F(ExpiryTest, FlushAllSparesItemsStoredLaterInTheSameSecond) {
   EXPECT_EQ(get("b"), "2");
 }
 
+TEST_F(ExpiryTest, FlushAllInTheSameSecondSeparatesEarlierFromLaterStoresInEveryShard) {
+  for (int i = 0; i < 200; ++i) set("before" + std::to_string(i), "1");
+  cache_.flush();
+  for (int i = 0; i < 200; ++i) set("after" + std::to_string(i), "2");
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_FALSE(get("before" + std::to_string(i))) << i;
+    EXPECT_EQ(get("after" + std::to_string(i)), "2") << i;
+  }
+  // A second flush in the same second moves the bound on.
+  cache_.flush();
+  EXPECT_FALSE(get("after0"));
+  set("later", "3");
+  EXPECT_EQ(get("later"), "3");
+}
+
 TEST_F(ExpiryTest, FlushWithDelayKeepsItemsUntilTheDeadline) {
   set("a", "1");
   cache_.flush(10);

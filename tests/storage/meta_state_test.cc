@@ -67,6 +67,22 @@ TEST_F(MetaStateTest, OlderCasStoreWithInvalidateLandsStale) {
   EXPECT_TRUE(r.stale);
 }
 
+// Found by a differential run against memcached 1.6.18: `ms key I C<cas>` with the CAS of
+// a key stored earlier is older than the item's, so it lands stale (HD), whichever shards
+// the two keys are in.
+TEST_F(MetaStateTest, OlderCasOfAnotherKeyWithInvalidateLandsStale) {
+  set("early", "e");
+  const std::uint64_t early_cas = last_store_.cas;
+  for (int i = 0; i < 32; ++i) {
+    const std::string key = "late" + std::to_string(i);
+    set(key, "v");
+    ASSERT_EQ(store(StoreMode::kCas, key, "x", 0, 0, {.compare_cas = early_cas, .invalidate_if_cas_older = true}),
+              StoreStatus::kStored)
+        << key;
+    EXPECT_TRUE(cache_.read(key, meta_read).stale) << key;
+  }
+}
+
 TEST_F(MetaStateTest, NewerCasStoreWithInvalidateIsExists) {
   set("k", "v1");
   EXPECT_EQ(store(StoreMode::kCas, "k", "x", 0, 0, {.compare_cas = cas_of("k") + 100, .invalidate_if_cas_older = true}),

@@ -1,4 +1,4 @@
-// The engine and a plain reference model driven side by side by a random stream of
+// The cache and a plain reference model driven side by side by a random stream of
 // operations; every answer is compared. Memory is ample, so nothing is evicted.
 #include <array>
 #include <map>
@@ -47,7 +47,7 @@ bool parse_number(const std::string& s, std::uint64_t& out) {
 
 class ModelTest : public CacheTest, public ::testing::WithParamInterface<int> {};
 
-TEST_P(ModelTest, EngineAgreesWithTheModelOnRandomOperations) {
+TEST_P(ModelTest, CacheAgreesWithTheModelOnRandomOperations) {
   std::mt19937_64 rng(GetParam());
   Model model(clock_);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };

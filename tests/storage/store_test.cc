@@ -122,6 +122,35 @@ TEST_F(StoreTest, CasValuesAreUniqueAcrossKeysAndWrites) {
   }
 }
 
+// One sequence for the whole cache, as memcached's: a later write has a larger CAS than
+// an earlier one, whatever their keys (and their shards).
+TEST_F(StoreTest, CasValuesIncreaseAcrossKeysInTheOrderOfTheWrites) {
+  std::uint64_t last = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string key = "key" + std::to_string(i);
+    switch (i % 4) {
+      case 0:
+        ASSERT_EQ(set(key, "1"), StoreStatus::kStored);
+        break;
+      case 1:
+        ASSERT_EQ(set(key, "v"), StoreStatus::kStored);
+        ASSERT_EQ(store(StoreMode::kAppend, key, "w"), StoreStatus::kStored);
+        break;
+      case 2:
+        ASSERT_EQ(set(key, "5"), StoreStatus::kStored);
+        ASSERT_EQ(incr(key, 1).status, ArithStatus::kOk);
+        break;
+      case 3:
+        ASSERT_EQ(set(key, "v"), StoreStatus::kStored);
+        ASSERT_EQ(cache_.remove(key, {.invalidate = true}), RemoveStatus::kDeleted);
+        break;
+    }
+    const std::uint64_t cas = cas_of(key);
+    ASSERT_GT(cas, last) << key;
+    last = cas;
+  }
+}
+
 TEST_F(StoreTest, DeleteRemovesTheItem) {
   set("k", "v");
   EXPECT_EQ(cache_.remove("k"), RemoveStatus::kDeleted);
@@ -187,6 +216,27 @@ TEST_F(StoreTest, BinaryKeyMarkIsKept) {
   EXPECT_TRUE(ref("k").key_is_binary());
   set("plain", "y");
   EXPECT_FALSE(ref("plain").key_is_binary());
+}
+
+// Found by a differential run against memcached 1.6.18: `ms dXNlci80Mg== 2 b`, an empty
+// `ms user/42 0 MP`, `ms user/42 3 MP`, then `mg user/42 k v` shows `kuser/42`: the
+// combined item takes the marking of the write that made it.
+TEST_F(StoreTest, AppendAndPrependTakeTheBinaryKeyMarkOfTheLatestWrite) {
+  auto write = [&](StoreMode mode, std::string_view value, bool binary) {
+    AllocResult a = cache_.allocate("user/42", 0, 0, value.size(), {.binary_key = binary});
+    std::memcpy(a.item.value().data(), value.data(), value.size());
+    return cache_.store(mode, std::move(a.item)).status;
+  };
+  ASSERT_EQ(write(StoreMode::kSet, "hi", true), StoreStatus::kStored);
+  ASSERT_TRUE(ref("user/42").key_is_binary());
+  ASSERT_EQ(write(StoreMode::kPrepend, "", false), StoreStatus::kStored);
+  EXPECT_FALSE(ref("user/42").key_is_binary());
+  ASSERT_EQ(write(StoreMode::kPrepend, "abc", false), StoreStatus::kStored);
+  EXPECT_EQ(get("user/42"), "abchi");
+  EXPECT_FALSE(ref("user/42").key_is_binary());
+  ASSERT_EQ(write(StoreMode::kAppend, "!", true), StoreStatus::kStored);
+  EXPECT_EQ(get("user/42"), "abchi!");
+  EXPECT_TRUE(ref("user/42").key_is_binary());
 }
 
 TEST_F(StoreTest, ReferencedItemOutlivesOverwriteAndDelete) {

@@ -1,0 +1,422 @@
+#include "storage/memory_manager.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "storage/cache_types.h"
+#include "storage/size_classes.h"
+
+namespace memstripe::storage {
+namespace {
+
+// How many reclaim rounds an allocation tries before answering "out of memory". Each round
+// frees something or finds that everything left is in use.
+constexpr int kReclaimRounds = 64;
+
+using Holders = ItemUnlinker::Holders;
+using Unlinked = ItemUnlinker::Unlinked;
+
+// CLOCK's verdict under the shard lock, on an item under the hand (evict_one) or on a page
+// being emptied (steal_page). The hand looked at the reference bit before locking the
+// shard; a reader may have set it since.
+class ClockVictim final : public ItemUnlinker::Check {
+ public:
+  ClockVictim(bool only_if_dead, bool respect_reference, ClassCounters& counters) noexcept
+      : only_if_dead_(only_if_dead), respect_reference_(respect_reference), counters_(counters) {}
+
+  bool accept(Item& item, bool dead) noexcept override {
+    if (only_if_dead_ && !dead) return false;
+    if (!dead && respect_reference_ && item.has(item_bits::kReferenced)) {
+      item.clear(item_bits::kReferenced);
+      return false;
+    }
+    const bool fetched = item.has(item_bits::kFetched);
+    if (dead) {
+      ++counters_.reclaimed;
+      if (!fetched) ++counters_.expired_unfetched;
+    } else {
+      ++counters_.evicted;
+      if (!fetched) ++counters_.evicted_unfetched;
+      if (item.has(item_bits::kReferenced)) ++counters_.evicted_active;
+    }
+    return true;
+  }
+
+ private:
+  const bool only_if_dead_;
+  const bool respect_reference_;
+  ClassCounters& counters_;
+};
+
+// The expiry sweep's verdict: the item's exptime has passed (read again under the shard
+// lock, where a touch would have moved it).
+class ExpiredItem final : public ItemUnlinker::Check {
+ public:
+  ExpiredItem(RelTime now, ClassCounters& counters) noexcept : now_(now), counters_(counters) {}
+
+  bool accept(Item& item, bool) noexcept override {
+    const RelTime exptime = item.exptime.load(std::memory_order_relaxed);
+    if (exptime == 0 || exptime > now_) return false;
+    ++counters_.reclaimed;
+    if (!item.has(item_bits::kFetched)) ++counters_.expired_unfetched;
+    return true;
+  }
+
+ private:
+  const RelTime now_;
+  ClassCounters& counters_;
+};
+
+bool is_expired(const Item& item, RelTime now) noexcept {
+  const RelTime exptime = item.exptime.load(std::memory_order_relaxed);
+  return exptime != 0 && exptime <= now;
+}
+
+}  // namespace
+
+void ItemRef::release_last() noexcept { memory_->free_item(item_); }
+
+MemoryManager::MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock,
+                             ItemUnlinker& unlinker)
+    : evict_when_full_(evict_when_full), clock_(clock), unlinker_(unlinker), arena_(memory_limit) {
+  const SizeClasses& classes = size_classes();
+  for (unsigned c = 0; c < classes.count(); ++c) {
+    pools_.push_back(std::make_unique<ChunkPool>(arena_, c, classes.chunk_size(c)));
+  }
+  large_pool_ = classes.count();
+  std::size_t large_header = Item::kHeaderSize + 4 + kMaxKeyLength + sizeof(Item::LargeValue);
+  large_header = (large_header + kChunkAlignment - 1) / kChunkAlignment * kChunkAlignment;
+  pools_.push_back(std::make_unique<ChunkPool>(arena_, large_pool_, large_header));
+  tail_hints_ = std::make_unique<std::atomic<RelTime>[]>(pools_.size());
+}
+
+MemoryManager::~MemoryManager() {
+  // Values in their own mappings are the only memory the arena does not unmap itself.
+  pools_[large_pool_]->for_each_chunk([&](Item* item) {
+    if (item->state() != item_bits::kFree && item->is_large()) {
+      arena_.unmap_large(item->large_value().data, item->large_value().length);
+    }
+  });
+}
+
+// --- allocation ------------------------------------------------------------------------
+
+bool MemoryManager::fits_in_chunk(std::size_t bytes) noexcept { return bytes <= size_classes().largest_chunk(); }
+
+Item* MemoryManager::allocate_chunk(std::size_t bytes) {
+  assert(fits_in_chunk(bytes));
+  return take_chunk(size_classes().class_for(bytes));
+}
+
+MemoryManager::LargeAllocation MemoryManager::allocate_large(std::size_t value_length) {
+  const std::size_t footprint = PageArena::large_footprint(value_length);
+  if (!make_room(footprint)) return {};
+  char* value = arena_.map_large(value_length);
+  Item* header = value != nullptr ? take_chunk(large_pool_) : nullptr;
+  if (header == nullptr) {
+    if (value != nullptr) arena_.unmap_large(value, value_length);
+    arena_.release(footprint);
+    return {};
+  }
+  large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
+  return {header, value};
+}
+
+void MemoryManager::free_item(Item* item) noexcept {
+  // The page cannot change class while it holds this chunk, so its class is stable here.
+  ChunkPool& pool = *pools_[size_class_of(item)];
+  std::lock_guard lock(pool.mutex);
+  free_chunk_locked(pool, item);
+}
+
+unsigned MemoryManager::size_class_of(const Item* item) const noexcept {
+  return arena_.info(arena_.page_of(item)).size_class;
+}
+
+bool MemoryManager::reserve_budget(std::size_t bytes) { return make_room(bytes); }
+
+void MemoryManager::release_budget(std::size_t bytes) noexcept { arena_.release(bytes); }
+
+void MemoryManager::set_limit(std::size_t bytes) noexcept { arena_.set_limit(bytes); }
+
+void MemoryManager::publish_tail_hint(ChunkPool& pool, const Item* item) noexcept {
+  RelTime hint = 0;  // no pages
+  if (pool.page_count() != 0) {
+    hint = std::max<RelTime>(1, item != nullptr ? item->atime.load(std::memory_order_relaxed) : clock_.now());
+  }
+  tail_hints_[pool.size_class()].store(hint, std::memory_order_relaxed);
+}
+
+void MemoryManager::free_chunk_locked(ChunkPool& pool, Item* item, PageId keep) noexcept {
+  if (item->is_large()) {
+    Item::LargeValue v = item->large_value();
+    std::size_t footprint = PageArena::large_footprint(v.length);
+    arena_.unmap_large(v.data, v.length);
+    arena_.release(footprint);
+    large_bytes_.fetch_sub(footprint, std::memory_order_relaxed);
+  }
+  PageId empty = pool.put(item, keep);
+  if (empty != kNoPage) {
+    arena_.return_page(empty);
+    arena_.release(kPageSize);
+  }
+  if (pool.page_count() == 0) tail_hints_[pool.size_class()].store(0, std::memory_order_relaxed);
+}
+
+Item* MemoryManager::take_chunk(unsigned pool_index) {
+  ChunkPool& pool = *pools_[pool_index];
+  for (int round = 0; round < kReclaimRounds; ++round) {
+    {
+      std::lock_guard lock(pool.mutex);
+      if (Item* chunk = pool.take()) return chunk;
+    }
+    if (arena_.try_reserve(kPageSize)) {
+      PageId page = arena_.take_page();
+      std::lock_guard lock(pool.mutex);
+      pool.add_page(page);
+      if (tail_hints_[pool_index].load(std::memory_order_relaxed) == 0) publish_tail_hint(pool, nullptr);
+      return pool.take();
+    }
+    // Late rounds take pages even if they were read lately: progress over recency.
+    const bool second_chance = round < kReclaimRounds / 2;
+    if (reclaim_for(pool_index, second_chance) == Reclaim::kNothing && !second_chance) break;
+  }
+  std::lock_guard lock(pool.mutex);
+  ++pool.counters.outofmemory;
+  return nullptr;
+}
+
+// --- choosing what to reclaim ------------------------------------------------------------
+
+std::size_t MemoryManager::memory_held(unsigned pool_index) const noexcept {
+  std::size_t bytes = pools_[pool_index]->published_page_count() * kPageSize;
+  if (pool_index == large_pool_) bytes += large_bytes_.load(std::memory_order_relaxed);
+  return bytes;
+}
+
+bool MemoryManager::older_than(unsigned a, unsigned b) const noexcept {
+  RelTime ha = tail_hints_[a].load(std::memory_order_relaxed);
+  RelTime hb = tail_hints_[b].load(std::memory_order_relaxed);
+  if (ha != hb) return ha < hb;
+  // Within the clock's one-second resolution, the class holding more memory gives first.
+  return memory_held(a) > memory_held(b);
+}
+
+unsigned MemoryManager::oldest_pool(unsigned exclude) const noexcept {
+  unsigned oldest = SizeClasses::kNone;
+  for (unsigned p = 0; p < pools_.size(); ++p) {
+    if (p == exclude || tail_hints_[p].load(std::memory_order_relaxed) == 0) continue;
+    if (oldest == SizeClasses::kNone || older_than(p, oldest)) oldest = p;
+  }
+  return oldest;
+}
+
+MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool second_chance) {
+  ChunkPool& pool = *pools_[pool_index];
+  if (!evict_when_full_) {
+    // -M: memory is never taken from live items, only from expired ones.
+    return evict_one(pool) ? Reclaim::kChunkFreed : Reclaim::kNothing;
+  }
+  const RelTime own_hint = tail_hints_[pool_index].load(std::memory_order_relaxed);
+  const unsigned other = oldest_pool(pool_index);
+  const bool has_own = own_hint != 0;
+  const bool other_is_older = other != SizeClasses::kNone && older_than(other, pool_index);
+
+  // The class evicts its own least recently used item unless another class holds older
+  // ones: then that class gives up a page (or, for large values, an item and its mapping).
+  auto from_other = [&]() -> Reclaim {
+    if (other == SizeClasses::kNone) return Reclaim::kNothing;
+    ChunkPool& victim = *pools_[other];
+    if (other == large_pool_) return evict_one(victim) ? Reclaim::kBudgetFreed : Reclaim::kNothing;
+    PageId page = steal_page(victim, second_chance);
+    if (page == kNoPage) return Reclaim::kNothing;
+    std::lock_guard lock(pool.mutex);
+    pool.add_page(page);
+    if (tail_hints_[pool_index].load(std::memory_order_relaxed) == 0) publish_tail_hint(pool, nullptr);
+    return Reclaim::kPageGained;
+  };
+  auto from_own = [&]() { return has_own && evict_one(pool) ? Reclaim::kChunkFreed : Reclaim::kNothing; };
+
+  Reclaim r = (!has_own || other_is_older) ? from_other() : from_own();
+  if (r == Reclaim::kNothing) r = (!has_own || other_is_older) ? from_own() : from_other();
+  return r;
+}
+
+bool MemoryManager::give_back_pages(unsigned pool_index, bool second_chance) {
+  if (pool_index == large_pool_) return evict_one(*pools_[large_pool_]);
+  PageId page = steal_page(*pools_[pool_index], second_chance);
+  if (page == kNoPage) return false;
+  arena_.return_page(page);
+  arena_.release(kPageSize);
+  return true;
+}
+
+bool MemoryManager::make_room(std::size_t bytes) {
+  if (!evict_when_full_) {
+    // -M: only expired large values may go.
+    while (!arena_.try_reserve(bytes)) {
+      if (!evict_one(*pools_[large_pool_])) return false;
+    }
+    return true;
+  }
+  // Each fruitless round moves a hand on by a page, so this bound lets the oldest classes
+  // pass over every page they have, once giving recently read pages a second chance.
+  const std::size_t rounds = kReclaimRounds + bytes / kPageSize + 2 * arena_.pages_in_use();
+  std::size_t passed_over = 0;
+  for (std::size_t round = 0; round < rounds; ++round) {
+    if (arena_.try_reserve(bytes)) return true;
+    const unsigned victim = oldest_pool(SizeClasses::kNone);
+    if (victim == SizeClasses::kNone) return false;
+    if (give_back_pages(victim, passed_over < arena_.pages_in_use())) continue;
+    ++passed_over;
+  }
+  return arena_.try_reserve(bytes);
+}
+
+// --- CLOCK -------------------------------------------------------------------------------
+
+bool MemoryManager::evict_one(ChunkPool& pool) {
+  std::lock_guard lock(pool.mutex);
+  const bool only_expired = !evict_when_full_;
+  ClockVictim victim(only_expired, true, pool.counters);
+  // Two passes over the class at most: the first may only clear reference bits.
+  const std::size_t limit = 2 * pool.page_count() * pool.chunks_per_page() + 1;
+  const RelTime now = clock_.now();
+  for (std::size_t step = 0; step < limit; ++step) {
+    Item* item = pool.next(pool.hand);
+    if (item == nullptr) break;
+    if (item->state() != item_bits::kLinked || item->refcount.load(std::memory_order_relaxed) != 1) continue;
+    const bool expired = is_expired(*item, now);
+    if (only_expired && !expired) continue;
+    if (!expired && item->has(item_bits::kReferenced)) {
+      item->clear(item_bits::kReferenced);  // second chance
+      continue;
+    }
+    if (unlinker_.try_unlink(*item, Holders::kIndexOnly, victim) != Unlinked::kLastReference) continue;
+    publish_tail_hint(pool, item);
+    free_chunk_locked(pool, item);
+    return true;
+  }
+  return false;
+}
+
+PageId MemoryManager::steal_page(ChunkPool& pool, bool second_chance) {
+  std::lock_guard lock(pool.mutex);
+  const PageId page = pool.page_under(pool.hand);
+  if (page == kNoPage) return kNoPage;
+  if (second_chance) {
+    // CLOCK at page grain: a page read from since the hand last passed is passed over
+    // once, its reference bits cleared, so pages with hot items go last.
+    bool referenced = false;
+    pool.for_each_chunk(page, [&](Item* item) {
+      if (item->state() == item_bits::kLinked && item->has(item_bits::kReferenced)) {
+        item->clear(item_bits::kReferenced);
+        referenced = true;
+      }
+    });
+    if (referenced) {
+      pool.skip_page(pool.hand);
+      return kNoPage;
+    }
+  }
+  ClockVictim any_item(false, false, pool.counters);
+  bool busy = false;
+  pool.for_each_chunk(page, [&](Item* item) {
+    std::uint8_t state = item->state();
+    if (state == item_bits::kFree) return;
+    if (state == item_bits::kLinked &&
+        unlinker_.try_unlink(*item, Holders::kIndexOnly, any_item) == Unlinked::kLastReference) {
+      free_chunk_locked(pool, item, page);
+      return;
+    }
+    busy = true;  // being written, or read by a reply in flight
+  });
+  if (busy || arena_.info(page).live != 0) {
+    pool.skip_page(pool.hand);
+    return kNoPage;
+  }
+  pool.remove_page(page);
+  ++pool.counters.pages_stolen;
+  Item* next = pool.page_count() != 0 ? pool.next(pool.hand) : nullptr;
+  if (next != nullptr) {
+    // Peek, do not consume: step the hand back onto the item it just showed.
+    pool.hand.slot = pool.hand.slot > 0 ? pool.hand.slot - 1 : 0;
+  }
+  publish_tail_hint(pool, next != nullptr && next->state() == item_bits::kLinked ? next : nullptr);
+  return page;
+}
+
+// --- the expiry sweep ----------------------------------------------------------------------
+
+std::size_t MemoryManager::sweep_expired(std::size_t max_chunks) {
+  std::size_t reclaimed = 0;
+  std::size_t visited = 0;
+  const RelTime now = clock_.now();
+  std::lock_guard sweep_lock(sweep_mutex_);
+  for (std::size_t n = 0; n < pools_.size() && visited < max_chunks; ++n) {
+    std::size_t p = sweep_pool_.load(std::memory_order_relaxed);
+    sweep_pool_.store((p + 1) % pools_.size(), std::memory_order_relaxed);
+    ChunkPool& pool = *pools_[p];
+    std::lock_guard lock(pool.mutex);
+    ExpiredItem expired(now, pool.counters);
+    std::size_t in_pool = pool.page_count() * pool.chunks_per_page();
+    for (std::size_t i = 0; i < in_pool && visited < max_chunks; ++i, ++visited) {
+      Item* item = pool.next(pool.sweeper);
+      if (item == nullptr) break;
+      if (item->state() != item_bits::kLinked || !is_expired(*item, now)) continue;
+      switch (unlinker_.try_unlink(*item, Holders::kAny, expired)) {
+        case Unlinked::kNo:
+          continue;
+        case Unlinked::kLastReference:
+          free_chunk_locked(pool, item);
+          break;
+        case Unlinked::kStillHeld:
+          break;  // its reader frees it through free_item(), once we unlock
+      }
+      ++reclaimed;
+    }
+  }
+  return reclaimed;
+}
+
+// --- stats ---------------------------------------------------------------------------------
+
+void MemoryManager::add_stats(CacheStats& s) const {
+  for (const auto& pool : pools_) {
+    std::lock_guard lock(pool->mutex);
+    static_cast<ClassCounters&>(s) += pool->counters;
+  }
+  s.evictions = s.evicted;
+  s.limit_maxbytes = arena_.limit();
+  s.allocated_bytes = arena_.used();
+  s.large_bytes = large_bytes_.load(std::memory_order_relaxed);
+  s.page_count = arena_.pages_in_use();
+}
+
+std::vector<SizeClassStats> MemoryManager::size_class_stats() const {
+  std::vector<SizeClassStats> out;
+  for (const auto& pool : pools_) {
+    std::lock_guard lock(pool->mutex);
+    if (pool->page_count() == 0) continue;
+    SizeClassStats s;
+    static_cast<ClassCounters&>(s) = pool->counters;
+    s.id = pool->size_class();
+    s.chunk_size = pool->chunk_size();
+    s.chunks_per_page = pool->chunks_per_page();
+    s.pages = pool->page_count();
+    s.used_chunks = pool->live_chunks();
+    s.free_chunks = s.pages * s.chunks_per_page - s.used_chunks;
+    s.large_headers = pool->size_class() == large_pool_;
+    out.push_back(s);
+  }
+  return out;
+}
+
+void MemoryManager::reset_stats() {
+  for (auto& pool : pools_) {
+    std::lock_guard lock(pool->mutex);
+    pool->counters = ClassCounters{};
+  }
+}
+
+}  // namespace memstripe::storage
