@@ -20,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lab import load  # noqa: E402
 from lab.report import cpu_per_request, ops  # noqa: E402
-from lab.servers import Process, cpu_sets  # noqa: E402
+from lab.servers import FloorProcess, Process, cpu_sets  # noqa: E402
 
 
 def main():
@@ -47,7 +47,8 @@ def main():
         workload = {"name": "50 conns", "args": ["-c", "50"]}
         if transport in rates:
             workload["args"] += ["-r", str(rates[transport])]
-        processes = {name: Process(kind, binary, [transport], 1, 64, cpu=server_cpu)
+        processes = {name: FloorProcess(binary, transport, cpu=server_cpu) if kind == "floor"
+                     else Process(kind, binary, [transport], 1, 64, cpu=server_cpu)
                      for name, (kind, binary) in binaries.items()}
         try:
             for p in processes.values():

@@ -1,5 +1,7 @@
-"""Starts real servers for the integration tests: memstripe, or Debian's memcached as the
-reference peer. Each server gets an ephemeral TCP port (``-p -1`` with
+"""Starts real processes for the tests and the lab (bench/lab imports this module): memstripe,
+or Debian's memcached as the reference peer (ServerProcess), and anything else a test puts
+beside them (tests/ops/nutcracker_proxy.py, bench/lab's memstripe-floor) on the same
+BackgroundProcess. Each server gets an ephemeral TCP port (``-p -1`` with
 MEMCACHED_PORT_FILENAME, as memcached supports) and a UNIX socket in a private temporary
 directory, and is ready when its port file appears: waiting on that condition, never on a
 fixed sleep."""
@@ -37,82 +39,113 @@ def wait_for(condition, timeout, what):
         time.sleep(0.005)
 
 
-class ServerProcess:
-    """One server process. kind is "memstripe" or "memcached".
+def free_port():
+    """A loopback TCP port free a moment ago, for a program that cannot report an ephemeral
+    one: another process may take it before the program binds it (see start_attempts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    tcp: serve TCP on an ephemeral port. unix: serve a UNIX socket. memcached cannot do
-    both at once (``-s`` turns its TCP off); memstripe can.
-    """
 
-    def __init__(self, kind="memstripe", args=(), tcp=True, unix=True, binary=None, env=None,
-                 debug_clock=True):
-        self.kind = kind
-        self.binary = binary or (memstripe_binary() if kind == "memstripe" else memcached_binary())
-        self.extra_args = list(args)
-        self.want_tcp = tcp
-        self.want_unix = unix
-        self.extra_env = dict(env or {})
-        self.debug_clock = debug_clock and kind == "memstripe"
+def tcp_port_in(port_file):
+    """The port of the first "TCP INET:" line of a MEMCACHED_PORT_FILENAME file; None while
+    there is no such file or line."""
+    try:
+        with open(port_file) as f:
+            for line in f:
+                if line.startswith("TCP INET:"):
+                    return int(line.split(":")[1])
+    except FileNotFoundError:
+        pass
+    return None
+
+
+def connect_socket(address, timeout=10):
+    """A connected socket: address is (host, port) for TCP (Nagle off, as every memcached
+    client turns it off) or a UNIX socket's path."""
+    if isinstance(address, tuple):
+        s = socket.create_connection(address, timeout=timeout)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return s
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.settimeout(timeout)
+        s.connect(address)
+    except OSError:
+        s.close()
+        raise
+    return s
+
+
+def accepts(address):
+    """True when a connection to `address` (as connect_socket takes it) succeeds now."""
+    try:
+        connect_socket(address, timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+class ExitedEarly(RuntimeError):
+    """The process exited before it was ready."""
+
+
+class BackgroundProcess:
+    """One process started for a test or a measurement: in a session of its own (a signal
+    meant for the test runner does not reach it), its output in a log in a private
+    temporary directory, ready when ready() says so, a condition waited on.
+
+    Subclasses give command() (the argv; `self.dir` exists when it is called), ready(), and
+    environment() if the process needs more than ours. `wrapper` goes before the command
+    (e.g. taskset, which execs the program: the pid stays the program's)."""
+
+    # A start whose process exits before it is ready is tried this many times in all: for
+    # programs given a free_port() that another process may take first.
+    start_attempts = 1
+
+    def __init__(self, name, wrapper=()):
+        self.name = name
+        self.wrapper = list(wrapper)
         self.dir = None
         self.proc = None
-        self.port = None
-        self.unix_path = None
+        self.args = None
         self.log_path = None
+
+    def command(self):
+        raise NotImplementedError
+
+    def ready(self):
+        raise NotImplementedError
+
+    def environment(self):
+        return dict(os.environ)
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self, timeout=20):
-        self.dir = tempfile.mkdtemp(prefix=f"{self.kind}-test-")
-        port_file = os.path.join(self.dir, "port")
-        self.log_path = os.path.join(self.dir, "server.log")
-        args = [self.binary]
-        if self.want_tcp:
-            args += ["-p", "-1", "-l", "127.0.0.1"]
-        else:
-            args += ["-p", "0"]
-        if self.want_unix:
-            self.unix_path = os.path.join(self.dir, "server.sock")
-            args += ["-s", self.unix_path]
-        if self.kind == "memcached" and os.geteuid() == 0:
-            args += ["-u", "root"]
-        if self.debug_clock:
-            args += ["-o", "debug_clock"]
-        args += self.extra_args
-        env = dict(os.environ)
-        env["MEMCACHED_PORT_FILENAME"] = port_file
-        env.update(self.extra_env)
-        self.args = args
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                         start_new_session=True)
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix=f"{self.name}-test-")
+        self.log_path = os.path.join(self.dir, "output.log")
+        for attempt in range(self.start_attempts):
+            self.args = self.wrapper + self.command()
+            # Appended to: a program may open its log itself (nutcracker -o), and every
+            # attempt's output stays.
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT,
+                                             env=self.environment(), start_new_session=True)
+            try:
+                wait_for(self._up, timeout, f"{self.name} to listen")
+                return self
+            except ExitedEarly:
+                if attempt == self.start_attempts - 1:
+                    raise
 
-        def ready():
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited with {self.proc.returncode}: {self.log()}")
-            if self.want_tcp:
-                if not os.path.exists(port_file):
-                    return False
-                with open(port_file) as f:
-                    for line in f:
-                        if line.startswith("TCP INET:"):
-                            self.port = int(line.split(":")[1])
-                return self.port is not None and (not self.want_unix or os.path.exists(self.unix_path))
-            return os.path.exists(self.unix_path) and self._unix_accepts()
-
-        wait_for(ready, timeout, f"{self.kind} to listen")
-        return self
-
-    def _unix_accepts(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            s.connect(self.unix_path)
-            return True
-        except OSError:
-            return False
-        finally:
-            s.close()
+    def _up(self):
+        if self.proc.poll() is not None:
+            raise ExitedEarly(f"{self.name} exited with {self.proc.returncode}: {self.log()}")
+        return self.ready()
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
-        """Signals the server and waits for it; returns its exit status."""
+        """Signals the process and waits for it; returns its exit status."""
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -125,6 +158,7 @@ class ServerProcess:
         code = self.proc.returncode
         if self.dir and os.environ.get("MEMSTRIPE_KEEP_TEST_DIRS") is None:
             shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
         self.proc = None
         return code
 
@@ -139,11 +173,63 @@ class ServerProcess:
         return self.proc.pid
 
     def log(self):
+        if self.log_path is None:
+            return ""
         try:
             with open(self.log_path, "rb") as f:
                 return f.read().decode(errors="replace")
         except OSError:
             return ""
+
+
+class ServerProcess(BackgroundProcess):
+    """One server process. kind is "memstripe" or "memcached".
+
+    tcp: serve TCP on an ephemeral port. unix: serve a UNIX socket. memcached cannot do
+    both at once (``-s`` turns its TCP off); memstripe can.
+    """
+
+    def __init__(self, kind="memstripe", args=(), tcp=True, unix=True, binary=None, env=None,
+                 debug_clock=True, wrapper=()):
+        super().__init__(kind, wrapper)
+        self.kind = kind
+        self.binary = binary or (memstripe_binary() if kind == "memstripe" else memcached_binary())
+        self.extra_args = list(args)
+        self.want_tcp = tcp
+        self.want_unix = unix
+        self.extra_env = dict(env or {})
+        self.debug_clock = debug_clock and kind == "memstripe"
+        self.port = None
+        self.unix_path = None
+
+    def command(self):
+        self.port = None
+        args = [self.binary]
+        if self.want_tcp:
+            args += ["-p", "-1", "-l", "127.0.0.1"]
+        else:
+            args += ["-p", "0"]
+        if self.want_unix:
+            self.unix_path = os.path.join(self.dir, "server.sock")
+            args += ["-s", self.unix_path]
+        if self.kind == "memcached" and os.geteuid() == 0:
+            args += ["-u", "root"]
+        if self.debug_clock:
+            args += ["-o", "debug_clock"]
+        return args + self.extra_args
+
+    def environment(self):
+        env = dict(os.environ)
+        env["MEMCACHED_PORT_FILENAME"] = os.path.join(self.dir, "port")
+        env.update(self.extra_env)
+        return env
+
+    def ready(self):
+        if self.want_tcp:
+            # memstripe and memcached write the port file once every listener is up.
+            self.port = tcp_port_in(os.path.join(self.dir, "port"))
+            return self.port is not None and (not self.want_unix or os.path.exists(self.unix_path))
+        return os.path.exists(self.unix_path) and accepts(self.unix_path)
 
     # -- clients ---------------------------------------------------------------------
     def address(self, transport):
@@ -151,17 +237,12 @@ class ServerProcess:
         return ("127.0.0.1", self.port) if transport == "tcp" else self.unix_path
 
     def connect(self, transport, timeout=10):
-        if transport == "tcp":
-            s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        else:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.settimeout(timeout)
-            s.connect(self.unix_path)
-        return RawClient(s)
+        return RawClient(connect_socket(self.address(transport), timeout))
 
+    @property
     def transports(self):
-        return [t for t, on in (("tcp", self.want_tcp), ("unix", self.want_unix)) if on]
+        """The transports served, TCP first."""
+        return tuple(t for t, on in (("tcp", self.want_tcp), ("unix", self.want_unix)) if on)
 
 
 class RawClient:

@@ -14,7 +14,8 @@ def items_held(process, transport="tcp", value_size=VALUE_SIZE, limit=10_000_000
     value = (b"v" * value_size) + b"\r\n"
     header = b" 0 0 %d\r\n" % value_size
     stored = 0
-    with process.connect(transport) as s:
+    with process.connect(transport, timeout=30) as client:
+        s = client.sock  # replies are read by the line, through a buffered file
         rfile = s.makefile("rb")
         while stored < limit:
             batch = b"".join(b"set " + _key(stored + i) + header + value for i in range(BATCH))

@@ -1,7 +1,6 @@
 #include "connection.h"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/buffer.hpp>
 #include <chrono>
 #include <cstring>
 #include <utility>
@@ -14,6 +13,7 @@ constexpr unsigned kFillDepth = 64;
 // The receive buffer: a reply line never exceeds ReplyParser::kMaxLine and data blocks are
 // skipped as they stream by, so any reply fits through a fixed buffer.
 constexpr std::size_t kReceiveBuffer = 64 * 1024;
+static_assert(ReplyParser::kMaxLine < kReceiveBuffer);
 constexpr std::size_t kSendReserveMax = 4 * 1024 * 1024;
 }  // namespace
 
@@ -23,7 +23,7 @@ Connection::Connection(boost::asio::io_context& io, const Options& options,
       writer_(writer),
       id_(id),
       stats_(&stats),
-      socket_(io),
+      transport_(io),
       schedule_timer_(io),
       keys_(options, options.seed * 0x9e3779b97f4a7c15ULL + id),
       parser_(options.key_size, static_cast<long>(options.value_size)),
@@ -39,12 +39,8 @@ Connection::Connection(boost::asio::io_context& io, const Options& options,
   sending_.reserve(out_.capacity());
 }
 
-bool Connection::connect(const boost::asio::generic::stream_protocol::endpoint& endpoint) {
-  boost::system::error_code ec;
-  socket_.connect(endpoint, ec);
-  if (!ec && options_.is_tcp()) socket_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-  if (!ec) socket_.non_blocking(true, ec);
-  if (ec) {
+bool Connection::connect(const client::SocketAddress& address) {
+  if (transport_.connect(address)) {
     ++stats_->counters.connection_errors;
     broken_ = true;
     return false;
@@ -131,12 +127,8 @@ void Connection::flush() {
   // Requests are small: the socket almost always takes them at once, without a trip
   // through the reactor.
   boost::system::error_code ec;
-  std::size_t n = socket_.write_some(boost::asio::buffer(out_), ec);
-  if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
-    n = 0;
-    ec = {};
-  }
-  if (ec) return fail(ec);
+  const std::size_t n = transport_.try_write(boost::asio::buffer(out_), ec);
+  if (ec) return fail();
   if (n == out_.size()) {
     out_.clear();
     return;
@@ -144,29 +136,28 @@ void Connection::flush() {
   sending_.assign(out_.begin() + static_cast<std::ptrdiff_t>(n), out_.end());
   out_.clear();
   writing_ = true;
-  boost::asio::async_write(socket_, boost::asio::buffer(sending_),
-                           [this](const boost::system::error_code& error, std::size_t) {
-                             writing_ = false;
-                             if (error) {
-                               if (error != boost::asio::error::operation_aborted) fail(error);
-                               return;
-                             }
-                             sending_.clear();
-                             flush();
-                           });
+  transport_.async_write(boost::asio::buffer(sending_), [this](const boost::system::error_code& error, std::size_t) {
+    writing_ = false;
+    if (error) {
+      if (error != boost::asio::error::operation_aborted) fail();
+      return;
+    }
+    sending_.clear();
+    flush();
+  });
 }
 
 void Connection::read() {
   if (reading_ || !running_) return;
   reading_ = true;
-  socket_.async_read_some(boost::asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
-                          [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
+  transport_.async_read_some(boost::asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
+                             [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
 }
 
 void Connection::on_read(const boost::system::error_code& ec, std::size_t n) {
   reading_ = false;
   if (ec) {
-    if (ec != boost::asio::error::operation_aborted && running_) fail(ec);
+    if (ec != boost::asio::error::operation_aborted && running_) fail();
     return;
   }
   in_used_ += n;
@@ -251,16 +242,15 @@ void Connection::stop() {
   if (on_stop_) on_stop_();
   // Cancelling (not closing) ends the pending read so the event loop can return, and
   // keeps the connection for the next phase.
-  boost::system::error_code ignored;
   schedule_timer_.cancel();
-  socket_.cancel(ignored);
+  transport_.cancel();
 }
 
 void Connection::abort() {
   if (running_) drop();
 }
 
-void Connection::fail(const boost::system::error_code&) {
+void Connection::fail() {
   if (broken_) return;  // a write and a read can both report the same loss
   ++stats_->counters.connection_errors;
   drop();
@@ -272,9 +262,8 @@ void Connection::drop() {
   in_flight_ = 0;
   broken_ = true;
   if (std::exchange(running_, false) && on_stop_) on_stop_();
-  boost::system::error_code ignored;
   schedule_timer_.cancel();
-  socket_.close(ignored);
+  transport_.close();
 }
 
 }  // namespace loadgen

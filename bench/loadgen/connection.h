@@ -6,15 +6,19 @@
 //
 // Everything a request needs is allocated when the connection starts: the in-flight ring,
 // the send and receive buffers (they only grow while warming up).
+//
+// The wire format is RequestWriter's and ReplyParser's (the text protocol); the byte
+// stream is client::Transport's (a plain socket). A binary protocol (issue 14) or TLS
+// (issue 15) replaces one of those, not this.
 #pragma once
 
-#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
+#include "client/transport.h"
 #include "clock.h"
 #include "key_chooser.h"
 #include "options.h"
@@ -39,14 +43,12 @@ struct Phase {
 
 class Connection {
  public:
-  using Socket = boost::asio::generic::stream_protocol::socket;
-
   // `stats` receives connection errors until start() names the phase's own.
   Connection(boost::asio::io_context& io, const Options& options, const RequestWriter& writer,
              unsigned id, RunStats& stats);
 
   // Connects synchronously; false (and a counted error) when the server is not there.
-  bool connect(const boost::asio::generic::stream_protocol::endpoint& endpoint);
+  bool connect(const client::SocketAddress& address);
   // Runs `phase` on the event loop, counting into `stats`, until there is nothing more to
   // send and every reply is in, then calls `on_stop`. A broken connection does nothing.
   void start(const Phase& phase, RunStats& stats, std::function<void()> on_stop);
@@ -66,7 +68,7 @@ class Connection {
   void complete(const ReplyOutcome& outcome, Nanos now);
   void arm_schedule();
   void finish_if_done(Nanos now);
-  void fail(const boost::system::error_code& ec);
+  void fail();
   void stop();
   void drop();
 
@@ -74,7 +76,7 @@ class Connection {
   const RequestWriter& writer_;
   unsigned id_;
   RunStats* stats_;
-  Socket socket_;
+  client::Transport transport_;
   boost::asio::steady_timer schedule_timer_;
   KeyChooser keys_;
   ReplyParser parser_;

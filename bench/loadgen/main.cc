@@ -1,7 +1,5 @@
 // memstripe-bench: a load generator for any memcached-compatible server. See options.cc
 // for the command line, connection.h for how load is driven and measured.
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -17,27 +15,9 @@ using loadgen::Nanos;
 using loadgen::Phase;
 using loadgen::RunStats;
 using loadgen::Worker;
-using Endpoint = boost::asio::generic::stream_protocol::endpoint;
 
 // Replies still missing this long after the run's end count as unanswered.
 constexpr double kDrainSeconds = 5;
-
-bool resolve(const loadgen::Options& o, Endpoint& endpoint) {
-  if (!o.is_tcp()) {
-    endpoint = boost::asio::local::stream_protocol::endpoint(o.unix_path);
-    return true;
-  }
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::resolver resolver(io);
-  boost::system::error_code ec;
-  auto results = resolver.resolve(o.tcp_host, std::to_string(o.tcp_port), ec);
-  if (ec || results.empty()) {
-    std::cerr << "memstripe-bench: cannot resolve " << o.tcp_host << ": " << ec.message() << "\n";
-    return false;
-  }
-  endpoint = results.begin()->endpoint();
-  return true;
-}
 
 // Runs one phase on every worker, one thread each (the first on this thread), and adds
 // up what they counted.
@@ -63,8 +43,11 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   const loadgen::Options& o = *parsed.options;
-  Endpoint endpoint;
-  if (!resolve(o, endpoint)) return 1;
+  client::SocketAddress address;
+  if (const auto ec = client::resolve(o.endpoint, address)) {
+    std::cerr << "memstripe-bench: cannot resolve " << o.endpoint.host << ": " << ec.message() << "\n";
+    return 1;
+  }
 
   const loadgen::RequestWriter writer(o.key_size, o.value_size);
   std::vector<std::unique_ptr<Worker>> workers;
@@ -74,7 +57,7 @@ int main(int argc, char** argv) {
     workers.push_back(std::make_unique<Worker>(o, writer, std::move(ids)));
   }
   loadgen::Report report{o, 0, 0, 0, {}, 0};
-  for (auto& w : workers) report.connections_up += w->connect(endpoint);
+  for (auto& w : workers) report.connections_up += w->connect(address);
   if (report.connections_up == 0) {
     std::cerr << "memstripe-bench: cannot connect to " << o.target() << "\n";
     return 1;

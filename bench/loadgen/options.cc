@@ -1,15 +1,14 @@
 #include "options.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstring>
 #include <string_view>
+
+#include "client/arguments.h"
+#include "client/numbers.h"
 
 namespace loadgen {
 
-std::string Options::target() const {
-  return is_tcp() ? "tcp:" + tcp_host + ":" + std::to_string(tcp_port) : "unix:" + unix_path;
-}
+using client::parse_finite;
+using client::parse_integer;
 
 std::string usage() {
   const Options d;
@@ -40,20 +39,6 @@ std::string usage() {
 
 namespace {
 
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end;
-}
-
-bool parse_double(std::string_view text, double& out) {
-  // from_chars for double needs g++ 11+/libstdc++; clang 14 with libstdc++ 12 has it too.
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end && std::isfinite(out);
-}
-
 ParsedOptions fail(std::string message) {
   return {std::nullopt, 2, "memstripe-bench: " + message + "\n" + usage()};
 }
@@ -62,108 +47,89 @@ ParsedOptions fail(std::string message) {
 
 ParsedOptions parse_options(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string_view value;
-    bool has_inline_value = false;
-    if (arg.starts_with("--")) {
-      if (auto eq = arg.find('='); eq != std::string_view::npos) {
-        value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-        has_inline_value = true;
-      }
-    }
-    auto take = [&](std::string_view& v) {
-      if (has_inline_value) {
-        v = value;
-        return true;
-      }
-      if (i + 1 >= argc) return false;
-      v = argv[++i];
-      return true;
-    };
-    auto flag = [&](const char* s, const char* l) { return arg == s || arg == l; };
-    auto is = [&](const char* l) { return arg == l; };
+  bool tcp = false;
+  bool unix_socket = false;
+  client::Arguments args(argc, argv);
+  while (args.next()) {
     std::string_view v;
     auto unsigned_opt = [&](unsigned& out, unsigned min) {
-      return take(v) && parse_number(v, out) && out >= min;
+      return args.value(v) && parse_integer(v, out) && out >= min;
     };
 
-    if (flag("-h", "--help")) return {std::nullopt, 0, usage()};
-    if (is("--tcp")) {
-      if (!take(v)) return fail("--tcp needs HOST:PORT");
-      auto colon = v.rfind(':');
-      if (colon == std::string_view::npos || colon == 0 ||
-          !parse_number(v.substr(colon + 1), o.tcp_port) || o.tcp_port == 0)
-        return fail("--tcp needs HOST:PORT");
-      o.tcp_host = std::string(v.substr(0, colon));
-    } else if (is("--unix")) {
-      if (!take(v) || v.empty()) return fail("--unix needs a socket path");
-      o.unix_path = std::string(v);
-    } else if (flag("-c", "--connections")) {
+    if (args.is("-h", "--help")) return {std::nullopt, 0, usage()};
+    if (args.is("--tcp")) {
+      const auto endpoint = args.value(v) ? client::tcp_endpoint(v) : std::nullopt;
+      if (!endpoint) return fail("--tcp needs HOST:PORT");
+      o.endpoint = *endpoint;
+      tcp = true;
+    } else if (args.is("--unix")) {
+      if (!args.value(v) || v.empty()) return fail("--unix needs a socket path");
+      o.endpoint = client::unix_endpoint(v);
+      unix_socket = true;
+    } else if (args.is("-c", "--connections")) {
       if (!unsigned_opt(o.connections, 1)) return fail("--connections needs a number >= 1");
-    } else if (flag("-t", "--threads")) {
+    } else if (args.is("-t", "--threads")) {
       if (!unsigned_opt(o.threads, 1)) return fail("--threads needs a number >= 1");
-    } else if (flag("-P", "--pipeline")) {
+    } else if (args.is("-P", "--pipeline")) {
       if (!unsigned_opt(o.pipeline, 1)) return fail("--pipeline needs a number >= 1");
-    } else if (is("--batch")) {
+    } else if (args.is("--batch")) {
       o.batch = true;
-    } else if (flag("-k", "--keys")) {
-      if (!take(v) || !parse_number(v, o.key_count) || o.key_count == 0 ||
+    } else if (args.is("-k", "--keys")) {
+      if (!args.value(v) || !parse_integer(v, o.key_count) || o.key_count == 0 ||
           o.key_count > (std::uint64_t{1} << 32))
         return fail("--keys needs a number in 1..2^32");
-    } else if (is("--distribution")) {
-      if (!take(v)) return fail("--distribution needs uniform or zipf");
+    } else if (args.is("--distribution")) {
+      if (!args.value(v)) return fail("--distribution needs uniform or zipf");
       if (v == "uniform") o.distribution = KeyDistribution::kUniform;
       else if (v == "zipf") o.distribution = KeyDistribution::kZipf;
       else return fail("--distribution needs uniform or zipf");
-    } else if (is("--zipf-skew")) {
-      if (!take(v) || !parse_double(v, o.zipf_skew) || o.zipf_skew <= 0)
+    } else if (args.is("--zipf-skew")) {
+      if (!args.value(v) || !parse_finite(v, o.zipf_skew) || o.zipf_skew <= 0)
         return fail("--zipf-skew needs a number > 0");
-    } else if (is("--key-size")) {
+    } else if (args.is("--key-size")) {
       if (!unsigned_opt(o.key_size, 1) || o.key_size > kMaxKeySize)
         return fail("--key-size needs 1.." + std::to_string(kMaxKeySize));
-    } else if (is("--value-size")) {
+    } else if (args.is("--value-size")) {
       if (!unsigned_opt(o.value_size, 0)) return fail("--value-size needs a number");
-    } else if (is("--ratio")) {
-      auto colon = take(v) ? v.find(':') : std::string_view::npos;
-      if (colon == std::string_view::npos || !parse_number(v.substr(0, colon), o.set_ratio) ||
-          !parse_number(v.substr(colon + 1), o.get_ratio) || o.set_ratio + o.get_ratio == 0)
+    } else if (args.is("--ratio")) {
+      auto colon = args.value(v) ? v.find(':') : std::string_view::npos;
+      if (colon == std::string_view::npos || !parse_integer(v.substr(0, colon), o.set_ratio) ||
+          !parse_integer(v.substr(colon + 1), o.get_ratio) || o.set_ratio + o.get_ratio == 0)
         return fail("--ratio needs SET:GET, e.g. 1:10");
-    } else if (flag("-m", "--multiget")) {
+    } else if (args.is("-m", "--multiget")) {
       if (!unsigned_opt(o.multiget, 1) || o.multiget > kMaxMultiget)
         return fail("--multiget needs 1.." + std::to_string(kMaxMultiget));
-    } else if (is("--no-prefill")) {
+    } else if (args.is("--no-prefill")) {
       o.prefill = false;
-    } else if (is("--prefill")) {
+    } else if (args.is("--prefill")) {
       o.prefill = true;
-    } else if (flag("-d", "--duration")) {
-      if (!take(v) || !parse_double(v, o.duration_s) || o.duration_s <= 0)
+    } else if (args.is("-d", "--duration")) {
+      if (!args.value(v) || !parse_finite(v, o.duration_s) || o.duration_s <= 0)
         return fail("--duration needs seconds > 0");
-    } else if (flag("-n", "--requests")) {
-      if (!take(v) || !parse_number(v, o.requests) || o.requests == 0)
+    } else if (args.is("-n", "--requests")) {
+      if (!args.value(v) || !parse_integer(v, o.requests) || o.requests == 0)
         return fail("--requests needs a number >= 1");
-    } else if (flag("-w", "--warmup")) {
-      if (!take(v) || !parse_double(v, o.warmup_s) || o.warmup_s < 0)
+    } else if (args.is("-w", "--warmup")) {
+      if (!args.value(v) || !parse_finite(v, o.warmup_s) || o.warmup_s < 0)
         return fail("--warmup needs seconds >= 0");
-    } else if (flag("-r", "--rate")) {
-      if (!take(v) || !parse_double(v, o.rate) || o.rate <= 0)
+    } else if (args.is("-r", "--rate")) {
+      if (!args.value(v) || !parse_finite(v, o.rate) || o.rate <= 0)
         return fail("--rate needs requests/s > 0");
-    } else if (is("--max-outstanding")) {
+    } else if (args.is("--max-outstanding")) {
       if (!unsigned_opt(o.max_outstanding, 1)) return fail("--max-outstanding needs a number >= 1");
-    } else if (is("--seed")) {
-      if (!take(v) || !parse_number(v, o.seed)) return fail("--seed needs a number");
-    } else if (is("--json")) {
-      if (!take(v) || v.empty()) return fail("--json needs a file name");
+    } else if (args.is("--seed")) {
+      if (!args.value(v) || !parse_integer(v, o.seed)) return fail("--seed needs a number");
+    } else if (args.is("--json")) {
+      if (!args.value(v) || v.empty()) return fail("--json needs a file name");
       o.json_path = std::string(v);
-    } else if (flag("-q", "--quiet")) {
+    } else if (args.is("-q", "--quiet")) {
       o.quiet = true;
     } else {
-      return fail("unknown option " + std::string(arg));
+      return fail("unknown option " + std::string(args.option()));
     }
   }
 
-  if (o.tcp_host.empty() == o.unix_path.empty()) return fail("give exactly one of --tcp and --unix");
+  if (tcp == unix_socket) return fail("give exactly one of --tcp and --unix");
   if (o.threads > o.connections) o.threads = o.connections;
   // Keys are 'k' and a zero-padded index: they must fit the key size.
   const auto digits = std::to_string(o.key_count - 1).size();

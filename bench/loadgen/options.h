@@ -6,15 +6,14 @@
 #include <optional>
 #include <string>
 
+#include "client/endpoint.h"
+
 namespace loadgen {
 
 enum class KeyDistribution : std::uint8_t { kUniform, kZipf };
 
 struct Options {
-  // Target: exactly one of the two.
-  std::string tcp_host;
-  std::uint16_t tcp_port = 0;
-  std::string unix_path;
+  client::Endpoint endpoint;  // --tcp or --unix, exactly one
 
   unsigned connections = 10;
   unsigned threads = 1;
@@ -45,10 +44,10 @@ struct Options {
   std::string json_path;  // "-" writes JSON to stdout
   bool quiet = false;
 
-  bool is_tcp() const noexcept { return unix_path.empty(); }
+  bool is_tcp() const noexcept { return endpoint.is_tcp(); }
   bool open_loop() const noexcept { return rate > 0; }
   unsigned max_in_flight() const noexcept { return open_loop() ? max_outstanding : pipeline; }
-  std::string target() const;
+  std::string target() const { return endpoint.name(); }
 };
 
 // The longest multi-get memstripe-bench sends; bounds per-request bookkeeping.

@@ -4,7 +4,11 @@
 #include <cstdio>
 #include <string>
 
+#include "client/json_string.h"
+
 namespace loadgen {
+
+using client::json_string;
 
 namespace {
 
@@ -30,23 +34,6 @@ std::string percentile_name(double p) {
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
   return s;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 void json_histogram(const Histogram& h, std::ostream& out) {

@@ -12,9 +12,9 @@ Worker::Worker(const Options& options, const RequestWriter& writer, std::vector<
     connections_.push_back(std::make_unique<Connection>(io_, options, writer, id, connect_stats_));
 }
 
-unsigned Worker::connect(const boost::asio::generic::stream_protocol::endpoint& endpoint) {
+unsigned Worker::connect(const client::SocketAddress& address) {
   unsigned up = 0;
-  for (auto& c : connections_) up += c->connect(endpoint) ? 1 : 0;
+  for (auto& c : connections_) up += c->connect(address) ? 1 : 0;
   return up;
 }
 

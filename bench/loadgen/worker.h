@@ -4,7 +4,6 @@
 // lost.
 #pragma once
 
-#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
@@ -21,7 +20,7 @@ class Worker {
   Worker(const Options& options, const RequestWriter& writer, std::vector<unsigned> connection_ids);
 
   // Connects every connection; returns how many are up. Failures count in stats().
-  unsigned connect(const boost::asio::generic::stream_protocol::endpoint& endpoint);
+  unsigned connect(const client::SocketAddress& address);
   // Runs one phase on the calling thread, counting into `stats`; `phase_for` gives each
   // connection (by its global id) its part.
   void run(const std::function<Phase(unsigned id)>& phase_for, RunStats& stats, Nanos deadline);

@@ -2,14 +2,8 @@
 
 #include <array>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/write.hpp>
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <cstring>
 
 namespace soak {
 namespace {
@@ -27,57 +21,37 @@ constexpr std::array<Weighted, 15> kMix = {{
     {Op::kIncr, 4}, {Op::kDecr, 2}, {Op::kTouch, 3}, {Op::kMetaGet, 10}, {Op::kMetaSet, 10},
 }};
 
-bool is_number(std::string_view text) {
-  if (text.empty() || text.size() > 20) return false;
-  std::uint64_t v;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  return ec == std::errc{} && end == text.data() + text.size();
-}
-
-bool one_of(std::string_view line, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (line == w) return true;
+bool one_of(client::ReplyCode code, std::initializer_list<client::ReplyCode> codes) {
+  for (client::ReplyCode c : codes) {
+    if (code == c) return true;
   }
   return false;
 }
 
 }  // namespace
 
-Connection::Connection(boost::asio::io_context& io, const Options& options, const Endpoint& endpoint,
-                       const ValuePattern& pattern, Counters& counters, std::uint64_t seed,
-                       Clock::time_point deadline, std::function<void()> on_finished)
-    : io_(io),
-      options_(options),
+Connection::Connection(const Options& options, const client::Endpoint& endpoint, const client::SocketAddress& address,
+                       boost::asio::io_context& io, const ValuePattern& pattern, Counters& counters,
+                       std::uint64_t seed, Clock::time_point deadline, std::function<void()> on_finished)
+    : options_(options),
       endpoint_(endpoint),
+      address_(address),
       pattern_(pattern),
       counters_(counters),
       rng_(seed),
       deadline_(deadline),
       on_finished_(std::move(on_finished)),
-      socket_(io) {}
+      transport_(io) {}
 
 void Connection::start() { connect(); }
 
 void Connection::connect() {
-  boost::asio::generic::stream_protocol::endpoint target;
-  boost::system::error_code ec;
-  if (endpoint_.tcp) {
-    const auto address = boost::asio::ip::make_address(endpoint_.host, ec);
-    if (ec) return fail("bad address " + endpoint_.host);
-    target = boost::asio::ip::tcp::endpoint(address, endpoint_.port);
-  } else {
-    target = boost::asio::local::stream_protocol::endpoint(endpoint_.path);
-  }
-  socket_ = boost::asio::generic::stream_protocol::socket(io_);
-  socket_.async_connect(target, [this](const boost::system::error_code& error) {
+  transport_.close();
+  transport_.async_connect(address_, [this](const boost::system::error_code& error) {
     if (finished_) return;
     if (error) {
-      counters_.problem(counters_.connection_errors, "connect to " + endpoint_.describe() + ": " + error.message());
+      counters_.problem(counters_.connection_errors, "connect to " + endpoint_.name() + ": " + error.message());
       return finish();  // no server there: do not hammer it
-    }
-    if (endpoint_.tcp) {
-      boost::system::error_code ignored;
-      socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
     }
     next_request();
   });
@@ -259,7 +233,7 @@ void Connection::send() {
   const std::array<boost::asio::const_buffer, 3> buffers = {
       boost::asio::buffer(send_head_), boost::asio::buffer(send_value_.data(), send_value_.size()),
       boost::asio::buffer(kCrlf.data(), has_block ? kCrlf.size() : 0)};
-  boost::asio::async_write(socket_, buffers, [this](const boost::system::error_code& ec, std::size_t) {
+  transport_.async_write(buffers, [this](const boost::system::error_code& ec, std::size_t) {
     if (ec) return fail("write: " + ec.message());
     read();
   });
@@ -267,7 +241,7 @@ void Connection::send() {
 
 void Connection::read() {
   if (received_.size() - received_end_ < kReadChunk) received_.resize(received_end_ + kReadChunk);
-  socket_.async_read_some(
+  transport_.async_read_some(
       boost::asio::buffer(received_.data() + received_end_, received_.size() - received_end_),
       [this](const boost::system::error_code& ec, std::size_t n) {
         if (finished_) return;
@@ -298,6 +272,7 @@ void Connection::read() {
 }
 
 void Connection::on_reply(const Reply& reply) {
+  using Code = client::ReplyCode;
   const std::string_view line = reply.line;
   auto unexpected = [&] {
     counters_.problem(counters_.protocol_errors, "unexpected reply to " + send_head_.substr(0, 80) + ": " +
@@ -315,7 +290,7 @@ void Connection::on_reply(const Reply& reply) {
     case Op::kMultiGet:
     case Op::kGets:
     case Op::kGat: {
-      if (line != "END") return unexpected();
+      if (reply.code != Code::kEnd) return unexpected();
       std::size_t next = 0;  // VALUEs come in the order asked, each key once
       for (const ReceivedValue& v : reply.values) {
         while (next < keys_.size() && keys_[next] != v.key) ++next;
@@ -341,7 +316,7 @@ void Connection::on_reply(const Reply& reply) {
       return;
     }
     case Op::kMetaGet: {
-      if (line == "EN") {
+      if (reply.code == Code::kMetaMiss) {
         ++counters_.misses;
         return;
       }
@@ -357,33 +332,33 @@ void Connection::on_reply(const Reply& reply) {
       return;
     }
     case Op::kSet:
-      if (line == "STORED") return;
+      if (reply.code == Code::kStored) return;
       if (refused()) return void(++counters_.refused);
       return unexpected();
     case Op::kMetaSet:
-      if (line == "HD") return;
+      if (reply.code == Code::kMetaHit) return;
       if (refused()) return void(++counters_.refused);
       return unexpected();
     case Op::kAdd:
     case Op::kReplace:
     case Op::kAppend:
     case Op::kPrepend:
-      if (one_of(line, {"STORED", "NOT_STORED"})) return;
+      if (one_of(reply.code, {Code::kStored, Code::kNotStored})) return;
       if (refused()) return void(++counters_.refused);
       return unexpected();
     case Op::kCas:
-      if (one_of(line, {"STORED", "EXISTS", "NOT_FOUND"})) return;
+      if (one_of(reply.code, {Code::kStored, Code::kExists, Code::kNotFound})) return;
       if (refused()) return void(++counters_.refused);
       return unexpected();
     case Op::kDelete:
-      if (one_of(line, {"DELETED", "NOT_FOUND"})) return;
+      if (one_of(reply.code, {Code::kDeleted, Code::kNotFound})) return;
       return unexpected();
     case Op::kTouch:
-      if (one_of(line, {"TOUCHED", "NOT_FOUND"})) return;
+      if (one_of(reply.code, {Code::kTouched, Code::kNotFound})) return;
       return unexpected();
     case Op::kIncr:
     case Op::kDecr:
-      if (line == "NOT_FOUND" || is_number(line)) return;
+      if (one_of(reply.code, {Code::kNotFound, Code::kNumber})) return;
       if (refused()) return void(++counters_.refused);
       return unexpected();
     case Op::kCount: return;
@@ -394,10 +369,9 @@ void Connection::fail(const std::string& what) {
   if (finished_) return;  // abandoned: the handler saw the close
   in_flight_ = false;
   if (!what.empty()) {
-    counters_.problem(counters_.connection_errors, endpoint_.describe() + ": " + what);
+    counters_.problem(counters_.connection_errors, endpoint_.name() + ": " + what);
   }
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  transport_.close();
   received_end_ = 0;
   cas_key_.clear();
   if (Clock::now() >= deadline_) return finish();
@@ -417,8 +391,7 @@ void Connection::finish() {
   if (finished_) return;
   finished_ = true;
   in_flight_ = false;
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  transport_.close();
   on_finished_();
 }
 

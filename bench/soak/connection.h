@@ -3,7 +3,6 @@
 // connection the server drops is counted and opened again.
 #pragma once
 
-#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
@@ -12,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "client/endpoint.h"
+#include "client/transport.h"
 #include "counters.h"
 #include "options.h"
-#include "reply_reader.h"
+#include "reply.h"
 #include "value_pattern.h"
 
 namespace soak {
@@ -23,9 +24,10 @@ class Connection {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Connection(boost::asio::io_context& io, const Options& options, const Endpoint& endpoint,
-             const ValuePattern& pattern, Counters& counters, std::uint64_t seed, Clock::time_point deadline,
-             std::function<void()> on_finished);
+  // `address` is `endpoint` resolved.
+  Connection(const Options& options, const client::Endpoint& endpoint, const client::SocketAddress& address,
+             boost::asio::io_context& io, const ValuePattern& pattern, Counters& counters, std::uint64_t seed,
+             Clock::time_point deadline, std::function<void()> on_finished);
   void start();
   bool finished() const noexcept { return finished_; }
   // Gives up on the request in flight (the server did not answer in time).
@@ -47,15 +49,15 @@ class Connection {
   std::size_t value_size();
   std::string pick_key(KeyKind kind);
 
-  boost::asio::io_context& io_;
   const Options& options_;
-  const Endpoint& endpoint_;
+  const client::Endpoint& endpoint_;
+  const client::SocketAddress& address_;
   const ValuePattern& pattern_;
   Counters& counters_;
   std::mt19937_64 rng_;
   Clock::time_point deadline_;
   std::function<void()> on_finished_;
-  boost::asio::generic::stream_protocol::socket socket_;
+  client::Transport transport_;
 
   // The request in flight.
   Op op_ = Op::kGet;

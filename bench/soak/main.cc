@@ -1,6 +1,6 @@
 // memstripe-soak: a long, mixed, self-checking load against memcached-compatible servers
 // (see options.cc's usage). Values check themselves (value_pattern.h), every reply is read
-// and checked (reply_reader.h, connection.cc), resident memory is sampled
+// and checked (reply.h, connection.cc), resident memory is sampled
 // (rss_sampler.h). One thread, one event loop: the servers are what is under load.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "client/json_string.h"
 #include "connection.h"
 #include "counters.h"
 #include "options.h"
@@ -28,26 +29,9 @@ constexpr auto kGrace = std::chrono::seconds(30);
 
 double mib(std::uint64_t kib) { return static_cast<double>(kib) / 1024.0; }
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 void print_report(const soak::Options& o, const Counters& c, const soak::RssSampler& rss, double elapsed) {
   std::printf("\nsoak: %.1f s, %u connections over", elapsed, o.connections);
-  for (const auto& e : o.endpoints) std::printf(" %s", e.describe().c_str());
+  for (const auto& e : o.endpoints) std::printf(" %s", e.name().c_str());
   std::printf("\n  requests         %llu (%.0f/s)\n", static_cast<unsigned long long>(c.total_ops()),
               static_cast<double>(c.total_ops()) / elapsed);
   for (std::size_t i = 0; i < c.ops.size(); ++i) {
@@ -73,7 +57,7 @@ void write_json(const std::string& path, const soak::Options& o, const Counters&
   std::ofstream f(path);
   f << "{\n  \"seconds\": " << elapsed << ",\n  \"connections\": " << o.connections << ",\n  \"endpoints\": [";
   for (std::size_t i = 0; i < o.endpoints.size(); ++i) {
-    f << (i ? ", " : "") << '"' << json_escape(o.endpoints[i].describe()) << '"';
+    f << (i ? ", " : "") << client::json_string(o.endpoints[i].name());
   }
   f << "],\n  \"requests\": " << c.total_ops() << ",\n  \"ops\": {";
   for (std::size_t i = 0; i < c.ops.size(); ++i) f << (i ? ", " : "") << '"' << soak::kOpNames[i] << "\": " << c.ops[i];
@@ -82,13 +66,13 @@ void write_json(const std::string& path, const soak::Options& o, const Counters&
     << ",\n  \"bytes_written\": " << c.bytes_written << ",\n  \"corrupt\": " << c.corrupt
     << ",\n  \"protocol_errors\": " << c.protocol_errors << ",\n  \"connection_errors\": " << c.connection_errors
     << ",\n  \"refused\": " << c.refused << ",\n  \"problems\": [";
-  for (std::size_t i = 0; i < c.problems.size(); ++i) f << (i ? ", " : "") << '"' << json_escape(c.problems[i]) << '"';
+  for (std::size_t i = 0; i < c.problems.size(); ++i) f << (i ? ", " : "") << client::json_string(c.problems[i]);
   f << "],\n  \"sample_seconds\": [";
   for (std::size_t i = 0; i < rss.seconds.size(); ++i) f << (i ? ", " : "") << rss.seconds[i];
   f << "],\n  \"rss\": [";
   for (std::size_t i = 0; i < rss.series().size(); ++i) {
     const auto& s = rss.series()[i];
-    f << (i ? ",\n    " : "\n    ") << "{\"label\": \"" << json_escape(s.process.label) << "\", \"pid\": " << s.process.pid
+    f << (i ? ",\n    " : "\n    ") << "{\"label\": " << client::json_string(s.process.label) << ", \"pid\": " << s.process.pid
       << ", \"max_kib\": " << s.max_kib() << ", \"last_kib\": " << s.last_kib() << ", \"kib\": [";
     for (std::size_t j = 0; j < s.kib.size(); ++j) f << (j ? ", " : "") << s.kib[j];
     f << "]}";
@@ -107,6 +91,15 @@ int main(int argc, char** argv) {
   if (options.help) {
     std::fputs(soak::usage().c_str(), stdout);
     return 0;
+  }
+
+  std::vector<client::SocketAddress> addresses(options.endpoints.size());
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (const auto ec = client::resolve(options.endpoints[i], addresses[i])) {
+      std::fprintf(stderr, "memstripe-soak: cannot resolve %s: %s\n", options.endpoints[i].name().c_str(),
+                   ec.message().c_str());
+      return 2;
+    }
   }
 
   const soak::ValuePattern pattern;
@@ -129,9 +122,9 @@ int main(int argc, char** argv) {
   };
   std::vector<std::unique_ptr<Connection>> connections;
   for (unsigned i = 0; i < options.connections; ++i) {
-    const soak::Endpoint& endpoint = options.endpoints[i % options.endpoints.size()];
-    connections.push_back(std::make_unique<Connection>(io, options, endpoint, pattern, counters,
-                                                       options.seed * 1000003 + i, deadline, on_finished));
+    const std::size_t e = i % options.endpoints.size();
+    connections.push_back(std::make_unique<Connection>(options, options.endpoints[e], addresses[e], io, pattern,
+                                                       counters, options.seed * 1000003 + i, deadline, on_finished));
   }
 
   rss.seconds.push_back(0);

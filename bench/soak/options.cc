@@ -1,26 +1,18 @@
 #include "options.h"
 
-#include <charconv>
-#include <cstdlib>
+#include <algorithm>
 #include <string_view>
 
+#include "client/arguments.h"
+#include "client/numbers.h"
 #include "value_pattern.h"
 
 namespace soak {
 namespace {
 
-template <typename T>
-bool integer(std::string_view text, T& out) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && end == text.data() + text.size();
-}
+using client::parse_integer;
 
-bool positive_seconds(std::string_view text, double& out) {
-  char* end = nullptr;
-  const std::string copy(text);
-  out = std::strtod(copy.c_str(), &end);
-  return end != copy.c_str() && *end == '\0' && out > 0;
-}
+bool positive_seconds(std::string_view text, double& out) { return client::parse_finite(text, out) && out > 0; }
 
 }  // namespace
 
@@ -46,60 +38,50 @@ std::string usage() {
 }
 
 std::string parse_options(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    auto value = [&](std::string_view& out) {
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
+  client::Arguments args(argc, argv);
+  while (args.next()) {
     std::string_view v;
-    if (arg == "-h" || arg == "--help") {
+    if (args.is("-h", "--help")) {
       o.help = true;
-    } else if (arg == "-q" || arg == "--quiet") {
+    } else if (args.is("-q", "--quiet")) {
       o.quiet = true;
-    } else if (arg == "--tcp") {
-      if (!value(v)) return "--tcp needs HOST:PORT";
-      const std::size_t colon = v.rfind(':');
-      Endpoint e;
-      e.tcp = true;
-      if (colon == std::string_view::npos || !integer(v.substr(colon + 1), e.port)) return "--tcp needs HOST:PORT";
-      e.host = std::string(v.substr(0, colon));
-      o.endpoints.push_back(e);
-    } else if (arg == "--unix") {
-      if (!value(v)) return "--unix needs a path";
-      Endpoint e;
-      e.tcp = false;
-      e.path = std::string(v);
-      o.endpoints.push_back(e);
-    } else if (arg == "-c" || arg == "--connections") {
-      if (!value(v) || !integer(v, o.connections) || o.connections == 0) return "--connections needs a positive number";
-    } else if (arg == "-d" || arg == "--seconds") {
-      if (!value(v) || !positive_seconds(v, o.seconds)) return "--seconds needs a positive number";
-    } else if (arg == "--keys") {
-      if (!value(v) || !integer(v, o.plain_keys) || o.plain_keys == 0) return "--keys needs a positive number";
+    } else if (args.is("--tcp")) {
+      const auto endpoint = args.value(v) ? client::tcp_endpoint(v) : std::nullopt;
+      if (!endpoint) return "--tcp needs HOST:PORT";
+      o.endpoints.push_back(*endpoint);
+    } else if (args.is("--unix")) {
+      if (!args.value(v) || v.empty()) return "--unix needs a path";
+      o.endpoints.push_back(client::unix_endpoint(v));
+    } else if (args.is("-c", "--connections")) {
+      if (!args.value(v) || !parse_integer(v, o.connections) || o.connections == 0) {
+        return "--connections needs a positive number";
+      }
+    } else if (args.is("-d", "--seconds")) {
+      if (!args.value(v) || !positive_seconds(v, o.seconds)) return "--seconds needs a positive number";
+    } else if (args.is("--keys")) {
+      if (!args.value(v) || !parse_integer(v, o.plain_keys) || o.plain_keys == 0) return "--keys needs a positive number";
       o.append_keys = std::max<std::uint32_t>(1, o.plain_keys / 20);
       o.counter_keys = std::max<std::uint32_t>(1, o.plain_keys / 40);
-    } else if (arg == "--max-value") {
-      if (!value(v) || !integer(v, o.max_value) || o.max_value > ValuePattern::kMaxValue) {
+    } else if (args.is("--max-value")) {
+      if (!args.value(v) || !parse_integer(v, o.max_value) || o.max_value > ValuePattern::kMaxValue) {
         return "--max-value needs a number of bytes up to " + std::to_string(ValuePattern::kMaxValue);
       }
-    } else if (arg == "--watch") {
-      if (!value(v)) return "--watch needs LABEL=PID";
+    } else if (args.is("--watch")) {
+      if (!args.value(v)) return "--watch needs LABEL=PID";
       const std::size_t eq = v.find('=');
       Watched w;
-      if (eq == std::string_view::npos || !integer(v.substr(eq + 1), w.pid)) return "--watch needs LABEL=PID";
+      if (eq == std::string_view::npos || !parse_integer(v.substr(eq + 1), w.pid)) return "--watch needs LABEL=PID";
       w.label = std::string(v.substr(0, eq));
       o.watch.push_back(w);
-    } else if (arg == "--interval") {
-      if (!value(v) || !positive_seconds(v, o.interval)) return "--interval needs a positive number";
-    } else if (arg == "--seed") {
-      if (!value(v) || !integer(v, o.seed)) return "--seed needs a number";
-    } else if (arg == "--json") {
-      if (!value(v)) return "--json needs a file";
+    } else if (args.is("--interval")) {
+      if (!args.value(v) || !positive_seconds(v, o.interval)) return "--interval needs a positive number";
+    } else if (args.is("--seed")) {
+      if (!args.value(v) || !parse_integer(v, o.seed)) return "--seed needs a number";
+    } else if (args.is("--json")) {
+      if (!args.value(v)) return "--json needs a file";
       o.json = std::string(v);
     } else {
-      return "unknown option " + std::string(arg);
+      return "unknown option " + std::string(args.option());
     }
   }
   if (o.help) return {};

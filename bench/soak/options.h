@@ -5,15 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace soak {
+#include "client/endpoint.h"
 
-struct Endpoint {
-  bool tcp = true;
-  std::string host;  // tcp
-  std::uint16_t port = 0;
-  std::string path;  // unix
-  std::string describe() const { return tcp ? host + ":" + std::to_string(port) : "unix:" + path; }
-};
+namespace soak {
 
 // A process whose resident memory is sampled: a label and a pid.
 struct Watched {
@@ -22,7 +16,7 @@ struct Watched {
 };
 
 struct Options {
-  std::vector<Endpoint> endpoints;
+  std::vector<client::Endpoint> endpoints;
   unsigned connections = 64;       // spread over the endpoints round-robin
   double seconds = 60;
   std::uint32_t plain_keys = 4000;

@@ -9,12 +9,10 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import tempfile
 
 import yaml
 
-from harness import SOURCE_DIR, RawClient, wait_for
+from harness import SOURCE_DIR, BackgroundProcess, RawClient, accepts, connect_socket, free_port
 
 SHIPPED_CONFIG = os.path.join(SOURCE_DIR, "conf", "nutcracker.yml")
 
@@ -31,87 +29,39 @@ def shipped_pool():
     return next(iter(pools.items()))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Nutcracker:
+class Nutcracker(BackgroundProcess):
     """nutcracker serving the shipped pool over `nodes` (harness ServerProcess objects,
     TCP), named memstripe-1.. in order as in the shipped file. `overrides` replace pool
     settings, e.g. server_retry_timeout."""
 
+    start_attempts = 3  # the free ports may be taken before nutcracker binds them
+
     def __init__(self, nodes, **overrides):
+        super().__init__("nutcracker")
         name, pool = shipped_pool()
         self.pool_name = name
         self.pool = dict(pool)
         self.pool.update(overrides)
         self.pool["servers"] = [f"127.0.0.1:{n.port}:1 memstripe-{i + 1}" for i, n in enumerate(nodes)]
-        self.dir = None
-        self.proc = None
         self.port = None
         self.stats_port = None
 
-    def start(self, attempts=3, timeout=20):
-        self.dir = tempfile.mkdtemp(prefix="nutcracker-test-")
-        for attempt in range(attempts):
-            self.port, self.stats_port = free_port(), free_port()
-            self.pool["listen"] = f"127.0.0.1:{self.port}"
-            config = os.path.join(self.dir, "nutcracker.yml")
-            with open(config, "w") as f:
-                yaml.safe_dump({self.pool_name: self.pool}, f)
-            self.log_path = os.path.join(self.dir, "nutcracker.log")
-            # -i: aggregate stats every 100 ms, so a test reads fresh counters.
-            self.proc = subprocess.Popen(
-                [nutcracker_binary(), "-c", config, "-o", self.log_path, "-s", str(self.stats_port),
-                 "-a", "127.0.0.1", "-i", "100"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-            try:
-                wait_for(self._serving, timeout, "nutcracker to listen")
-                return self
-            except _Exited:
-                if attempt == attempts - 1:
-                    raise RuntimeError(f"nutcracker exited with {self.proc.returncode}: {self.log()}")
+    def command(self):
+        self.port, self.stats_port = free_port(), free_port()
+        self.pool["listen"] = f"127.0.0.1:{self.port}"
+        config = os.path.join(self.dir, "nutcracker.yml")
+        with open(config, "w") as f:
+            yaml.safe_dump({self.pool_name: self.pool}, f)
+        # -o: its log into ours (Debian's build logs to /var/log/nutcracker otherwise). -i:
+        # aggregate stats every 100 ms, so a test reads fresh counters.
+        return [nutcracker_binary(), "-c", config, "-o", self.log_path, "-s", str(self.stats_port),
+                "-a", "127.0.0.1", "-i", "100"]
 
-    def _serving(self):
-        if self.proc.poll() is not None:
-            raise _Exited()
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-        if self.dir and os.environ.get("MEMSTRIPE_KEEP_TEST_DIRS") is None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+    def ready(self):
+        return accepts(("127.0.0.1", self.port))
 
     def connect(self, timeout=10):
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return RawClient(s)
+        return RawClient(connect_socket(("127.0.0.1", self.port), timeout))
 
     def pool_stats(self):
         """The pool's counters from the stats listener (it sends JSON and closes)."""
@@ -120,7 +70,3 @@ class Nutcracker:
             while chunk := s.recv(1 << 16):
                 data += chunk
         return json.loads(data)[self.pool_name]
-
-
-class _Exited(Exception):
-    pass

@@ -20,8 +20,8 @@ TEST(Options, ReadsATcpTargetAndTheLoad) {
   ASSERT_TRUE(p.options) << p.message;
   const Options& o = *p.options;
   EXPECT_TRUE(o.is_tcp());
-  EXPECT_EQ(o.tcp_host, "127.0.0.1");
-  EXPECT_EQ(o.tcp_port, 11211);
+  EXPECT_EQ(o.endpoint.host, "127.0.0.1");
+  EXPECT_EQ(o.endpoint.port, 11211);
   EXPECT_EQ(o.connections, 50u);
   EXPECT_EQ(o.pipeline, 16u);
   EXPECT_EQ(o.set_ratio, 1u);

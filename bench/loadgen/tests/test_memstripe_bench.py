@@ -12,7 +12,9 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests"))
-from harness import ServerProcess  # noqa: E402
+sys.path.insert(0, os.path.join(SOURCE_DIR, "bench"))
+from harness import ExitedEarly, ServerProcess  # noqa: E402
+from lab.servers import FloorProcess  # noqa: E402
 
 BENCH = os.environ.get("MEMSTRIPE_BENCH_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-bench")
 
@@ -140,44 +142,25 @@ IO_URING_UNAVAILABLE = 69  # memstripe-floor-uring's exit when the kernel refuse
 
 @pytest.mark.parametrize("responder", FLOORS)
 @pytest.mark.parametrize("transport", ["tcp", "unix"])
-def test_the_floor_responder_answers_every_workload_of_the_lab(tmp_path, transport, responder):
+def test_the_floor_responder_answers_every_workload_of_the_lab(transport, responder):
     """memstripe-floor and memstripe-floor-uring (bench/floor_experiment.py's baselines)
     must answer what make compare's workloads send, or their CPU per request would
     measure errors."""
-    import socket
-    from harness import wait_for
     binary = FLOORS[responder]
     if responder == "io_uring" and "MEMSTRIPE_FLOOR_URING_BIN" not in os.environ and not os.path.exists(binary):
         pytest.skip("memstripe-floor-uring not built (no liburing)")
-    if transport == "tcp":
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        args, target = ["--tcp", str(port)], ["--tcp", f"127.0.0.1:{port}"]
-        address, family = ("127.0.0.1", port), socket.AF_INET
-    else:
-        path = str(tmp_path / "floor.sock")
-        args, target = ["--unix", path], ["--unix", path]
-        address, family = path, socket.AF_UNIX
-
-    def accepts():
-        with socket.socket(family) as s:
-            return s.connect_ex(address) == 0
-
-    floor = subprocess.Popen([binary, *args])
+    floor = FloorProcess(binary, transport)
     try:
-        def listening_or_refused():
-            if floor.poll() == IO_URING_UNAVAILABLE:
-                pytest.skip("this kernel refuses io_uring")
-            return accepts()
-
-        wait_for(listening_or_refused, 10, f"{os.path.basename(binary)} to listen")
-        floor_target = type("Floor", (), {"bench_target": target})
+        floor.start(timeout=10)
+        floor_target = type("Floor", (), {"bench_target": floor.bench_target(transport)})
         for workload in (["-c", 8, "-n", 4000], ["-c", 4, "-P", 16, "--batch", "-n", 4000],
                          ["-c", 4, "--multiget", 16, "-n", 1000]):
             r = bench(floor_target, "--keys", 1000, "--key-size", 32, "--value-size", 32, *workload)
             assert r["errors"] == 0 and r["prefill_errors"] == 0
             assert r["hit_ratio"] == 1.0 and r["requests"] == workload[-1]
+    except ExitedEarly:
+        if floor.proc.returncode == IO_URING_UNAVAILABLE:
+            pytest.skip("this kernel refuses io_uring")
+        raise
     finally:
-        floor.kill()
-        floor.wait()
+        floor.stop()

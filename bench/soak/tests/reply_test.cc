@@ -1,4 +1,4 @@
-#include "reply_reader.h"
+#include "reply.h"
 
 #include <gtest/gtest.h>
 
