@@ -582,7 +582,7 @@ std::string version_text() {
 
 std::string usage_text() {
   return version_text() +
-         "An in-memory cache speaking memcached's text and meta protocols over TCP and a UNIX\n"
+         "An in-memory cache speaking memcached's text, meta and binary protocols over TCP and a UNIX\n"
          "socket at the same time. Flags are memcached 1.6's.\n"
          "-p, --port=<num>          TCP port to listen on (default: 11211; 0 off, -1 any free port)\n"
          "-l, --listen=<addr>       interfaces to listen on, comma-separated; host, host:port,\n"
