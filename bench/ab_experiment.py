@@ -5,7 +5,9 @@ ratios of server CPU per request. This is how bench/README's "tried" entries wer
 single runs on these machines vary by ±10%, and a pair made within seconds shares the drift.
 
     /usr/bin/python3 bench/ab_experiment.py BINARY_A BINARY_B [--transport unix|tcp]
-        [--runs 9] [--args-a "..."] [--args-b "..."] [--build build]
+        [--workload "50 conns"] [--runs 9] [--args-a "..."] [--args-b "..."] [--build build]
+
+--workload names one of the lab's standard set (bench/lab/load.py's WORKLOADS).
 
 For example, the millisecond upkeep's cost (bench/README, "Why the server wakes every
 millisecond"): bench/ab_experiment.py build/memstripe build/memstripe --args-b "-o no_lru_maintainer"
@@ -27,6 +29,7 @@ def main():
     parser.add_argument("binary_a")
     parser.add_argument("binary_b")
     parser.add_argument("--transport", choices=("unix", "tcp"), default="unix")
+    parser.add_argument("--workload", choices=[w["name"] for w in load.WORKLOADS], default="50 conns")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--args-a", default="", help="extra server options for A")
     parser.add_argument("--args-b", default="", help="extra server options for B")
@@ -40,12 +43,12 @@ def main():
         "B": Process("memstripe", args.binary_b, [args.transport], 1, 64, cpu=server_cpu,
                      extra_args=shlex.split(args.args_b)),
     }
+    workload = next(w for w in load.WORKLOADS if w["name"] == args.workload)
     try:
         for p in processes.values():
             p.start()
             load.prefill(bench_bin, p, args.transport, client_cpu)
-        results = load.alternate(bench_bin, processes, args.transport, {"name": "50 conns", "args": ["-c", "50"]},
-                                 args.runs, client_cpu)
+        results = load.alternate(bench_bin, processes, args.transport, workload, args.runs, client_cpu)
     finally:
         for p in processes.values():
             p.stop()
