@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "server/auth_file.h"
 #include "server/daemon.h"
 #include "server/listen_socket.h"
 #include "server/logging.h"
@@ -61,6 +62,17 @@ int serve(ms::ServerOptions& options) {
     if (std::string err = ms::find_user(options.user, user); !err.empty()) {
       spdlog::error("{}", err);
       return EX_NOUSER;
+    }
+  }
+
+  // -Y: read before anything is bound, so that a file memcached would refuse stops the
+  // start with its complaint before a client can connect.
+  std::unique_ptr<ms::AuthFile> auth_file;
+  if (!options.auth_file.empty()) {
+    auth_file = std::make_unique<ms::AuthFile>(options.auth_file);
+    if (std::string err = auth_file->load(); !err.empty()) {
+      spdlog::error("{}", err);
+      return EX_NOINPUT;
     }
   }
 
@@ -122,7 +134,7 @@ int serve(ms::ServerOptions& options) {
 
   int status;
   {
-    ms::Server server(options, std::move(sockets));
+    ms::Server server(options, std::move(sockets), std::move(auth_file));
     ms::daemon_ready();
     status = server.run();
   }

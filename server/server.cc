@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <stdexcept>
 #include <system_error>
 #include <spdlog/spdlog.h>
 
@@ -53,26 +52,17 @@ protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
   return p;
 }
 
-// -Y: the file is read before the server starts, and a file memcached would refuse stops
-// it with the same complaint.
-std::unique_ptr<AuthFile> loaded_auth_file(const ServerOptions& o) {
-  if (o.auth_file.empty()) return nullptr;
-  auto file = std::make_unique<AuthFile>(o.auth_file);
-  if (std::string error = file->load(); !error.empty()) throw std::runtime_error(error);
-  return file;
-}
-
 }  // namespace
 
 class Server::Impl {
  public:
-  Impl(const ServerOptions& options, std::vector<ListenSocket> sockets)
+  Impl(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file)
       : options_(options),
         cache_(cache_config(options), clock_),
         protocol_(protocol_config(options)),
         state_(options_, clock_),
         sasl_(options.sasl ? std::make_unique<SaslServer>(options.verbosity) : nullptr),
-        auth_file_(loaded_auth_file(options)),
+        auth_file_(std::move(auth_file)),
         signals_(io_, checked_signals_fd()),
         upkeep_(io_),
         cadence_(options.fast_maintenance),
@@ -183,8 +173,8 @@ class Server::Impl {
   bool stopping_ = false;
 };
 
-Server::Server(const ServerOptions& options, std::vector<ListenSocket> sockets)
-    : impl_(std::make_unique<Impl>(options, std::move(sockets))) {}
+Server::Server(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file)
+    : impl_(std::make_unique<Impl>(options, std::move(sockets), std::move(auth_file))) {}
 
 Server::~Server() = default;
 

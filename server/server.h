@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "server/auth_file.h"
 #include "server/listen_socket.h"
 #include "server/options.h"
 
@@ -13,8 +14,9 @@ namespace memstripe::server {
 
 class Server {
  public:
-  // Takes the listening sockets (already bound and listening).
-  Server(const ServerOptions& options, std::vector<ListenSocket> sockets);
+  // Takes the listening sockets (already bound and listening) and, with -Y, the loaded
+  // authentication file (null without -Y).
+  Server(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

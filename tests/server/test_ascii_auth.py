@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from harness import ServerProcess, wait_for
-from server_helpers import serving
+from server_helpers import run_to_exit, serving
 
 UNAUTHENTICATED = b"CLIENT_ERROR unauthenticated\r\n"
 
@@ -134,11 +134,12 @@ def test_sighup_reloads_the_file(tmp_path, transport):
             assert c.request(login("old", "one")) == b"CLIENT_ERROR authentication failure\r\n"
 
 
-def test_an_unreadable_file_stops_the_start(tmp_path):
-    p = ServerProcess("memstripe", ["-Y", str(tmp_path / "missing")])
-    with pytest.raises(RuntimeError):
-        p.start(timeout=10)
-    p.stop()
+def test_a_missing_file_stops_the_start_before_anything_is_bound(tmp_path):
+    socket_path = tmp_path / "never.sock"
+    result = run_to_exit(["-Y", str(tmp_path / "missing"), "-s", str(socket_path)])
+    assert result.returncode == 66  # EX_NOINPUT
+    assert str(tmp_path / "missing") in result.stderr
+    assert not socket_path.exists()
 
 
 @pytest.mark.parametrize("case", ["refused", "quit", "login", "noreply", "one_word", "bad_terminator", "wrong",
