@@ -48,7 +48,8 @@ tsan: deps
 # kept corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
-FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer binary_session_fuzzer
+FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer binary_session_fuzzer \
+                     ascii_auth_session_fuzzer
 
 fuzz: deps
 	$(call cmake_build,build-fuzz,-DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_COMPILER=clang++,$(FUZZ_BUILD_TARGETS))

@@ -28,11 +28,11 @@ build=${1:?$usage}
 amount=${2:?$usage}
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(text_parser meta_parser session binary_session)
+[ ${#targets[@]} -eq 0 ] && targets=(text_parser meta_parser session binary_session ascii_auth_session)
 
 max_len() {
   case "$1" in
-    session|binary_session) echo 16384 ;;  # room for values past a chunk, and pipelines
+    session|binary_session|ascii_auth_session) echo 16384 ;;  # room for values past a chunk, and pipelines
     *) echo 4096 ;;
   esac
 }

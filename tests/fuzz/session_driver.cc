@@ -44,9 +44,24 @@ class FuzzServer : public protocol::ServerContext {
   }
   void set_verbosity(int) override {}
   void request_shutdown() override {}
+  bool check_credentials(std::string_view user, std::string_view password) override {
+    const bool ok = user == kFuzzUser && password == kFuzzPassword;
+    logged_in = logged_in || ok;
+    return ok;
+  }
 
   protocol::CommandStats commands;
+  bool logged_in = false;
 };
+
+// Under -Y, before the login: no command has reached the command layer or the cache.
+void check_nothing_reached_the_cache(const FuzzServer& server, const storage::Cache& cache) {
+  if (server.logged_in) return;
+  const protocol::CommandStats& c = server.commands;
+  FUZZ_CHECK(cache.stats().curr_items == 0, "an item was stored before the connection authenticated");
+  FUZZ_CHECK(c.cmd_get.get() + c.cmd_set.get() + c.cmd_touch.get() + c.cmd_flush.get() == 0,
+             "a command was counted before the connection authenticated");
+}
 
 std::uint64_t splitmix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
@@ -98,7 +113,7 @@ ChunkPlan random_plan(std::size_t input_size, std::uint64_t seed, bool use_value
 namespace {
 
 template <class Checker>
-SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Binding binding) {
+SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Binding binding, bool ascii_auth) {
   storage::Clock clock(1'700'000'000);
   storage::CacheConfig config;
   config.memory_limit = kFuzzMemoryLimit;
@@ -110,6 +125,7 @@ SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Bin
   protocol_config.shutdown_enabled = true;
   protocol_config.debug_clock = true;
   protocol_config.binding = binding;
+  protocol_config.ascii_auth = ascii_auth;
   protocol::Session session(cache, server, server.commands, protocol_config);
   protocol::OutputQueue out;
   Checker checker;
@@ -149,6 +165,7 @@ SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Bin
     FUZZ_CHECK(stats.allocated_bytes <= stats.limit_maxbytes, "cache holds %llu bytes over a limit of %llu",
                static_cast<unsigned long long>(stats.allocated_bytes),
                static_cast<unsigned long long>(stats.limit_maxbytes));
+    if (ascii_auth) check_nothing_reached_the_cache(server, cache);
   };
 
   auto receive = [&](std::string_view chunk) {
@@ -191,8 +208,8 @@ SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Bin
 }  // namespace
 
 SessionRun run_session(std::string_view input, const ChunkPlan& plan, Wire wire) {
-  if (wire == Wire::kBinary) return run_with<BinaryReplyChecker>(input, plan, protocol::Binding::kBinary);
-  return run_with<ReplyChecker>(input, plan, protocol::Binding::kAscii);
+  if (wire == Wire::kBinary) return run_with<BinaryReplyChecker>(input, plan, protocol::Binding::kBinary, false);
+  return run_with<ReplyChecker>(input, plan, protocol::Binding::kAscii, wire == Wire::kTextAuthenticated);
 }
 
 }  // namespace memstripe::fuzz

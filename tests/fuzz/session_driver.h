@@ -16,8 +16,13 @@
 namespace memstripe::fuzz {
 
 // The protocol a run speaks: the session is bound to it (memcached's -B), and the replies
-// are checked as that protocol's.
-enum class Wire : std::uint8_t { kText, kBinary };
+// are checked as that protocol's. kTextAuthenticated is the text protocol under -Y, where
+// the one login that succeeds is `set <key> <flags> <exptime> <bytes>` with the value
+// "fuzz secret" (kFuzzUser, kFuzzPassword): until it has succeeded, nothing may reach the
+// cache (no item stored, no command counted).
+enum class Wire : std::uint8_t { kText, kBinary, kTextAuthenticated };
+inline constexpr std::string_view kFuzzUser = "fuzz";
+inline constexpr std::string_view kFuzzPassword = "secret";
 
 struct ChunkPlan {
   std::vector<std::size_t> sizes;  // empty: the whole input at once

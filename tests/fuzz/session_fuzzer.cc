@@ -1,6 +1,7 @@
-// Fuzz targets: a whole client connection, in the text protocol (`session`) and, built with
-// MEMSTRIPE_FUZZ_BINARY, in the binary protocol (`binary_session`, replies checked by
-// binary_reply_checker.h). The input is what a client sends; it goes
+// Fuzz targets: a whole client connection, in the text protocol (`session`), built with
+// MEMSTRIPE_FUZZ_BINARY in the binary protocol (`binary_session`, replies checked by
+// binary_reply_checker.h), and built with MEMSTRIPE_FUZZ_ASCII_AUTH in the text protocol
+// under -Y (`ascii_auth_session`: nothing reaches the cache before the login). The input is what a client sends; it goes
 // through protocol::Session over a real, small storage::Cache three times: whole, split at
 // random points, and split with data blocks read straight into their items (the server's
 // readv path). Every run must give well-formed, complete replies and keep the cache in its
@@ -25,8 +26,10 @@ namespace {
 using memstripe::fuzz::SessionRun;
 using memstripe::fuzz::Wire;
 
-#ifdef MEMSTRIPE_FUZZ_BINARY
+#if defined(MEMSTRIPE_FUZZ_BINARY)
 constexpr Wire kWire = Wire::kBinary;
+#elif defined(MEMSTRIPE_FUZZ_ASCII_AUTH)
+constexpr Wire kWire = Wire::kTextAuthenticated;
 #else
 constexpr Wire kWire = Wire::kText;
 #endif

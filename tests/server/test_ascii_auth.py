@@ -167,3 +167,44 @@ def test_memcached_answers_the_same(auth_file, case):
                 replies.append(c.read_reply())
             answers.append(replies)
     assert answers[1] == answers[0]
+
+
+def test_commands_pipelined_behind_a_failed_login_never_reach_the_cache(server, transport):
+    with server.connect(transport) as c:
+        c.send(login("user1", "wrong") + b"set stolen 0 0 1\r\nx\r\nget stolen\r\n" + login("user1", "pass1")
+               + b"get stolen\r\n")
+        # Before a login every `set` is read as one: the stolen set's "x" is a token of one word.
+        replies = c.read_until(b"END\r\n")
+        assert replies == (b"CLIENT_ERROR authentication failure\r\n"
+                           b"CLIENT_ERROR bad authentication token format\r\n" + UNAUTHENTICATED
+                           + b"STORED\r\nEND\r\n"), replies
+
+
+def test_a_brute_force_of_wrong_passwords_is_each_counted(server, transport):
+    with server.connect(transport) as admin, server.connect(transport) as c:
+        admin.request(login("user1", "pass1"))
+
+        def auth_errors():
+            stats = admin.request(b"stats\r\n", b"END\r\n")
+            return int(stats.split(b"STAT auth_errors ")[1].split(b"\r\n")[0])
+
+        before = auth_errors()
+        guesses = [f"guess{i}" for i in range(200)] + ["pass", "pass10", "pass1x", "PASS1"]
+        c.send(b"".join(login("user1", g) for g in guesses))
+        assert c.read_exact(len(guesses) * len(b"CLIENT_ERROR authentication failure\r\n")) == \
+            b"CLIENT_ERROR authentication failure\r\n" * len(guesses)
+        assert auth_errors() == before + len(guesses)
+
+
+def test_pymemcache_logs_in_and_works_over_both_transports(server, transport):
+    from pymemcache.client.base import Client
+    from pymemcache.exceptions import MemcacheClientError
+    client = Client(server.address(transport), connect_timeout=5, timeout=5)
+    with pytest.raises(MemcacheClientError, match="unauthenticated"):
+        client.get("k")
+    # The login is a set whose STORED must be read: noreply=False.
+    assert client.set("auth", b"user2 pass2", noreply=False)
+    assert client.set("greeting", b"hello", noreply=False)
+    assert client.get("greeting") == b"hello"
+    assert client.incr("missing", 1) is None
+    client.close()
