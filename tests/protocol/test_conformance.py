@@ -202,6 +202,11 @@ META_STEP_CASES = {
     "meta_arithmetic_with_the_current_cas": [b"set n 0 0 1\r\n1\r\nmg n c\r\n", b"ma n C{cas0} v c\r\nma n C{cas0}\r\n"],
     "meta_stale_set_with_an_older_cas": [b"ms k 1 T100 c\r\nx\r\n", b"md k I\r\nmg k c\r\n",
                                          b"ms k 1 C{cas0} I c\r\ny\r\nmg k v t c\r\n"],
+    # A CAS taken from another key, stored earlier, is older than k's: memcached's CAS
+    # values are one sequence, so the invalidate-mode set stores k stale (HD) and the next
+    # reader wins the recompute (W X), where per-shard CAS values answered EX and h1 alone.
+    "meta_stale_set_with_a_cas_from_another_key": [b"ms a 1 c\r\nx\r\n", b"ms k 1 T100\r\nv\r\nmg k h\r\n",
+                                                   b"ms k 1 I C{cas0}\r\ny\r\nmg k h v c\r\nmg k h v\r\n"],
     "meta_invalidate_with_the_current_cas": [b"ms k 1 c\r\nx\r\n", b"md k I C{cas0}\r\nmg k c\r\nmd k I C{cas0}\r\n"],
     "meta_arithmetic_touch_in_its_own_read": [b"set n 0 100 2\r\n10\r\n", b"ma n t T200 v\r\n", b"mg n t v\r\n",
                                               b"ma n T300 t MD D5 v\r\n", b"mg n t v\r\n"],
