@@ -1,6 +1,6 @@
 """Debian's spymemcached 2.12.3 (libspymemcached-java) on the JDK, unchanged, in the binary
 protocol: BinaryConnectionFactory without authentication, and under -S a binary
-ConnectionFactoryBuilder with an AuthDescriptor for PLAIN. java_binary/SpyDriver.java is
+ConnectionFactoryBuilder with an AuthDescriptor for PLAIN. java/SpyDriver.java is
 compiled once per run of this module, into a temporary directory. spymemcached connects
 through InetSocketAddress: TCP only, it cannot reach a UNIX socket.
 
@@ -18,7 +18,7 @@ from driver import DriverError
 from endpoints import SASL_USER, largest_value_length
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.join(HERE, "java_binary", "SpyDriver.java")
+SOURCE = os.path.join(HERE, "java", "SpyDriver.java")
 JAR = "/usr/share/java/spymemcached.jar"  # libspymemcached-java
 
 
