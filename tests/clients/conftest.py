@@ -2,7 +2,9 @@
 (endpoints.py), every client test once per transport (the `transport` fixture of
 tests/conftest.py)."""
 
+import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -115,3 +117,20 @@ def libmemcached_served(request, clusters):
     e = clusters(1, mode).endpoint(transport)
     e.flush()
     return e
+
+
+SPYMEMCACHED_JAR = "/usr/share/java/spymemcached.jar"  # libspymemcached-java
+
+
+@pytest.fixture(scope="module")
+def spy_classpath(tmp_path_factory):
+    """java/SpyDriver.java compiled against Debian's spymemcached, once per test module,
+    into a temporary directory: the classpath that runs it."""
+    assert shutil.which("javac"), "javac (default-jdk-headless) is installed by make deps"
+    assert os.path.exists(SPYMEMCACHED_JAR), "libspymemcached-java is installed by make deps"
+    classes = tmp_path_factory.mktemp("spydriver")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "java", "SpyDriver.java")
+    subprocess.run(["javac", "-J-XX:TieredStopAtLevel=1", "-Xlint:all", "-Werror", "-cp", SPYMEMCACHED_JAR,
+                    "-d", str(classes), source],
+                   check=True, timeout=120)
+    return f"{SPYMEMCACHED_JAR}:{classes}"
