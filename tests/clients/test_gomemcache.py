@@ -17,7 +17,6 @@ import subprocess
 
 import pytest
 
-from driver import DriverError
 from endpoints import largest_value_length
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,24 +50,17 @@ def go(make_go, endpoint):
     return make_go(endpoint)
 
 
-def error_of(driver, *call):
-    """The text of the error gomemcache returned for the call."""
-    with pytest.raises(DriverError) as raised:
-        driver.call(*call)
-    return str(raised.value)
-
-
 def test_set_then_get_returns_the_value_and_flags(go, endpoint):
     assert go.call("Set", "greeting", "hello", 42) is True
     assert go.call("Get", "greeting") == {"value": "hello", "flags": 42}
-    assert error_of(go, "Get", "absent") == MISS
+    assert go.error("Get", "absent") == MISS
     assert endpoint.raw_value("greeting") == (42, b"hello")
 
 
 def test_add_stores_only_a_missing_key_and_replace_only_an_existing_one(go):
     assert go.call("Add", "k", "first") is True
-    assert error_of(go, "Add", "k", "second") == "memcache: item not stored"
-    assert error_of(go, "Replace", "other", "x") == "memcache: item not stored"
+    assert go.error("Add", "k", "second") == "memcache: item not stored"
+    assert go.error("Replace", "other", "x") == "memcache: item not stored"
     assert go.call("Replace", "k", "third") is True
     assert go.call("Get", "k")["value"] == "third"
 
@@ -86,16 +78,16 @@ def test_compare_and_swap_detects_a_concurrent_write(go, make_go, endpoint):
     go.call("Set", "cas-key", "v1")
     assert go.call("Get", "cas-key")["value"] == "v1"
     make_go(endpoint, shared=False).call("Set", "cas-key", "other writer")
-    assert error_of(go, "CompareAndSwap", "cas-key", "v2") == "memcache: compare-and-swap conflict"
+    assert go.error("CompareAndSwap", "cas-key", "v2") == "memcache: compare-and-swap conflict"
     assert go.call("GetMulti", ["cas-key"])["cas-key"]["value"] == "other writer"
     assert go.call("CompareAndSwap", "cas-key", "v3") is True
     assert go.call("Get", "cas-key")["value"] == "v3"
     go.call("Delete", "cas-key")
-    assert error_of(go, "CompareAndSwap", "cas-key", "v4") == MISS
+    assert go.error("CompareAndSwap", "cas-key", "v4") == MISS
 
 
 def test_increment_and_decrement(go, endpoint):
-    assert error_of(go, "Increment", "hits", 1) == MISS
+    assert go.error("Increment", "hits", 1) == MISS
     go.call("Set", "hits", "10")
     assert go.call("Increment", "hits", 5) == 15
     assert go.call("Decrement", "hits", 100) == 0  # stops at zero
@@ -103,17 +95,17 @@ def test_increment_and_decrement(go, endpoint):
     assert go.call("Increment", "hits", 2) == 1  # wraps
     assert endpoint.raw_value("hits")[1].rstrip() == b"1"
     go.call("Set", "word", "ten")
-    assert error_of(go, "Increment", "word", 1) == \
+    assert go.error("Increment", "word", 1) == \
         "memcache: client error: cannot increment or decrement non-numeric value"
 
 
 def test_touch_and_delete(go):
     go.call("Set", "k", "v")
     assert go.call("Touch", "k", 100) is True
-    assert error_of(go, "Touch", "absent", 100) == MISS
+    assert go.error("Touch", "absent", 100) == MISS
     assert go.call("Delete", "k") is True
-    assert error_of(go, "Delete", "k") == MISS
-    assert error_of(go, "Get", "k") == MISS
+    assert go.error("Delete", "k") == MISS
+    assert go.error("Get", "k") == MISS
 
 
 def test_delete_all_and_flush_all_empty_the_server(go, endpoint):
@@ -122,7 +114,7 @@ def test_delete_all_and_flush_all_empty_the_server(go, endpoint):
     assert endpoint.raw_value("one") is None
     go.call("Set", "two", "2")
     assert go.call("FlushAll") is True
-    assert error_of(go, "Get", "two") == MISS
+    assert go.error("Get", "two") == MISS
 
 
 def test_expiry_on_the_server_clock(go, server_clock):
@@ -135,7 +127,7 @@ def test_expiry_on_the_server_clock(go, server_clock):
 
 def test_an_expiry_in_the_past_stores_nothing_visible(go):
     assert go.call("Set", "gone", "x", 0, -1) is True
-    assert error_of(go, "Get", "gone") == MISS
+    assert go.error("Get", "gone") == MISS
 
 
 def test_a_1_mb_value_round_trips_and_one_byte_more_is_refused(go, endpoint):
@@ -143,6 +135,6 @@ def test_a_1_mb_value_round_trips_and_one_byte_more_is_refused(go, endpoint):
     assert go.call("Set", "big", value) is True
     assert go.call("Get", "big")["value"] == value
     # The server's SERVER_ERROR line is none that gomemcache knows.
-    assert error_of(go, "Set", "big", value + "!") == \
+    assert go.error("Set", "big", value + "!") == \
         'memcache: unexpected response line from "set": "SERVER_ERROR object too large for cache\\r\\n"'
-    assert error_of(go, "Get", "big") == MISS  # a too-large set drops the old value
+    assert go.error("Get", "big") == MISS  # a too-large set drops the old value

@@ -17,7 +17,6 @@ import os
 
 import pytest
 
-from driver import DriverError
 from endpoints import largest_value_length
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,13 +52,6 @@ def node(make_node, endpoint):
     return make_node(endpoint)
 
 
-def error_of(driver, *call):
-    """The message of the Error the package gave the callback."""
-    with pytest.raises(DriverError) as raised:
-        driver.call(*call)
-    return str(raised.value)
-
-
 def test_set_then_get_returns_the_value(node, endpoint):
     assert node.call("set", "greeting", "hello", 0) is True
     assert node.call("get", "greeting") == "hello"
@@ -77,15 +69,15 @@ def test_objects_and_numbers_keep_their_type_in_the_flags(node, endpoint):
 
 def test_add_stores_only_a_missing_key_and_replace_only_an_existing_one(node):
     assert node.call("add", "k", "first", 0) is True
-    assert error_of(node, "add", "k", "second", 0) == NOT_STORED
-    assert error_of(node, "replace", "other", "x", 0) == NOT_STORED
+    assert node.error("add", "k", "second", 0) == NOT_STORED
+    assert node.error("replace", "other", "x", 0) == NOT_STORED
     assert node.call("replace", "k", "third", 0) is True
     assert node.call("get", "k") == "third"
 
 
 def test_append_and_prepend(node):
-    assert error_of(node, "append", "ends", "x") == NOT_STORED
-    assert error_of(node, "prepend", "ends", "x") == NOT_STORED
+    assert node.error("append", "ends", "x") == NOT_STORED
+    assert node.error("prepend", "ends", "x") == NOT_STORED
     node.call("set", "ends", "-middle-", 0)
     assert node.call("append", "ends", "tail") is True
     assert node.call("prepend", "ends", "head") is True
@@ -121,7 +113,7 @@ def test_incr_and_decr(node, endpoint):
     assert node.call("decr", "hits", 100) == 0  # stops at zero
     assert endpoint.raw_value("hits") == (0, b"0 ")  # decr pads in place, as memcached does
     node.call("set", "word", "ten", 0)
-    assert error_of(node, "incr", "word", 1) == "cannot increment or decrement non-numeric value"
+    assert node.error("incr", "word", 1) == "cannot increment or decrement non-numeric value"
     assert node.call("get", "word") == "ten"
 
 
