@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from endpoints import largest_value_length
+from endpoints import Cluster, largest_value_length
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.path.join(HERE, "node_memcached", "memcached_driver.js")
@@ -42,8 +42,9 @@ def server_of(endpoint):
 
 @pytest.fixture
 def make_node(drivers, node_modules):
-    def make(endpoint, shared=True):
-        return drivers("node", DRIVER, server_of(endpoint), shared=shared, env={"NODE_PATH": node_modules})
+    def make(endpoint, shared=True, server=None):
+        return drivers("node", DRIVER, server or server_of(endpoint), shared=shared,
+                       env={"NODE_PATH": node_modules})
     return make
 
 
@@ -151,3 +152,15 @@ def test_expiry_on_the_server_clock(node, server_clock):
     node.call("touch", "touched", 100)
     server_clock.advance(11)
     assert node.call("getMulti", ["short", "touched"]) == {"touched": "x"}
+
+
+def test_a_socket_path_without_the_port_suffix_is_not_reached(make_node):
+    # The quirk the link works around: the package connects to the path plus ":11211". A
+    # server of its own, which no test gave the link.
+    cluster = Cluster(1)
+    try:
+        endpoint = cluster.endpoint("unix")
+        node = make_node(endpoint, shared=False, server=endpoint.spec)
+        assert node.error("get", "k") == f"connect ENOENT {endpoint.spec}:11211"
+    finally:
+        cluster.stop()

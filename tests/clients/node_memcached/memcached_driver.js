@@ -48,4 +48,6 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     .then(() => call(method, args))
     .then((result) => ({ result: plain(result) }), (err) => ({ error: err instanceof Error ? err.message : String(err) }))
     .then((answer) => process.stdout.write(JSON.stringify(answer) + '\n'));
-}).on('close', () => queue.then(() => client.end()));
+// Every call was answered: nothing is left to send. The exit does not wait for the timers
+// with which the client retries a server it could not reach.
+}).on('close', () => queue.then(() => { client.end(); process.exit(0); }));
