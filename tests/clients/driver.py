@@ -45,6 +45,14 @@ class ClientDriver:
             raise DriverError(reply["error"])
         return reply["result"]
 
+    def error(self, operation, *args, timeout=None):
+        """One library call that must fail: returns the error's text (DriverError's)."""
+        try:
+            result = self.call(operation, *args, timeout=timeout)
+        except DriverError as e:
+            return str(e)
+        raise AssertionError(f"{operation}{list(args)} succeeded with {result!r}; an error was expected")
+
     def _read_line(self, timeout, operation):
         deadline = time.monotonic() + timeout
         while b"\n" not in self.pending:

@@ -3,20 +3,16 @@ SASL, unchanged. memjs connects with net.connect(port, host): TCP only, it canno
 UNIX socket. Every test runs without authentication and under -S, where memjs logs in with
 SASL PLAIN; expiry runs on the server's debug clock.
 
-The first run installs memjs with `npm ci` into MEMSTRIPE_NPM_DIR (ctest gives the build
-directory; git ignores it), again only when package-lock.json changes.
+The first run installs memjs with `npm ci` into MEMSTRIPE_NPM_DIR (conftest's npm_install),
+again only when package-lock.json changes.
 
 memjs's own ways, the same against memcached 1.6.18: a miss is {value: null, flags: null};
 increment of a missing key creates it with `initial` (0 unless given), answering that, not
 the delta; prepend sends APPEND's opcode, so it appends; it rejects with a plain string, not an Error, when the server refuses its login;
 and it waits for ever when the server closes without answering (the driver's deadline)."""
 
-import hashlib
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 
 import pytest
 
@@ -28,28 +24,8 @@ PACKAGE = os.path.join(HERE, "memjs")
 
 
 @pytest.fixture(scope="module")
-def node_modules():
-    """memjs as package-lock.json pins it, installed by `npm ci` when the lock changed."""
-    assert shutil.which("npm"), "npm is installed by make deps"
-    temporary = None
-    root = os.environ.get("MEMSTRIPE_NPM_DIR")
-    if not root:
-        root = temporary = tempfile.mkdtemp(prefix="memstripe-npm-")
-    target = os.path.join(root, "memjs")
-    os.makedirs(target, exist_ok=True)
-    with open(os.path.join(PACKAGE, "package-lock.json"), "rb") as f:
-        lock = hashlib.sha256(f.read()).hexdigest()
-    stamp = os.path.join(target, "node_modules", ".memstripe-lock-sha256")
-    if not os.path.exists(stamp) or open(stamp).read() != lock:
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(os.path.join(PACKAGE, name), target)
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-                       cwd=target, check=True, timeout=300)
-        with open(stamp, "w") as f:
-            f.write(lock)
-    yield os.path.join(target, "node_modules")
-    if temporary:
-        shutil.rmtree(temporary, ignore_errors=True)
+def node_modules(npm_install):
+    return npm_install("memjs")
 
 
 @pytest.fixture(params=["tcp"])

@@ -14,7 +14,7 @@ import pytest
 
 from endpoints import SASL_USER, Credentials, largest_value_length
 
-DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "php_binary", "memcached_driver.php")
+DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "php", "memcached_driver.php")
 OK = "RES_SUCCESS"
 
 
@@ -23,7 +23,7 @@ def make_php(drivers):
     def make(endpoint, credentials=None, shared=True):
         credentials = credentials or endpoint.credentials
         login = [credentials.username, credentials.password] if credentials else []
-        return drivers("php", DRIVER, endpoint.spec, *login, shared=shared)
+        return drivers("php", DRIVER, "binary", endpoint.spec, *login, shared=shared)
     return make
 
 

@@ -1,36 +1,18 @@
 """Debian's spymemcached 2.12.3 (libspymemcached-java) on the JDK, unchanged, in the binary
 protocol: BinaryConnectionFactory without authentication, and under -S a binary
-ConnectionFactoryBuilder with an AuthDescriptor for PLAIN. java_binary/SpyDriver.java is
-compiled once per run of this module, into a temporary directory. spymemcached connects
-through InetSocketAddress: TCP only, it cannot reach a UNIX socket.
+ConnectionFactoryBuilder with an AuthDescriptor for PLAIN. java/SpyDriver.java is
+compiled once per run of this module, into a temporary directory (conftest's
+spy_classpath). spymemcached connects through InetSocketAddress: TCP only, it cannot reach
+a UNIX socket.
 
 spymemcached's own ways, the same against memcached 1.6.18: incr/decr of a missing key
 without a default answer -1; with a default they create the key holding the default."""
-
-import os
-import shutil
-import subprocess
 
 import pytest
 
 from binary_frames import frame
 from driver import DriverError
 from endpoints import SASL_USER, largest_value_length
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.join(HERE, "java_binary", "SpyDriver.java")
-JAR = "/usr/share/java/spymemcached.jar"  # libspymemcached-java
-
-
-@pytest.fixture(scope="module")
-def classpath(tmp_path_factory):
-    assert shutil.which("javac"), "javac (default-jdk-headless) is installed by make deps"
-    assert os.path.exists(JAR), "libspymemcached-java is installed by make deps"
-    classes = tmp_path_factory.mktemp("spydriver")
-    subprocess.run(["javac", "-J-XX:TieredStopAtLevel=1", "-Xlint:all", "-Werror", "-cp", JAR,
-                    "-d", str(classes), SOURCE],
-                   check=True, timeout=120)
-    return f"{JAR}:{classes}"
 
 
 @pytest.fixture(params=["tcp"])
@@ -40,13 +22,13 @@ def transport(request):
 
 
 @pytest.fixture
-def make_spy(drivers, classpath):
+def make_spy(drivers, spy_classpath):
     def make(endpoint, password=None, shared=True, deadline_ms=5000):
         login = []
         if endpoint.credentials:
             login = [endpoint.credentials.username, password or endpoint.credentials.password]
         return drivers("java", "-XX:TieredStopAtLevel=1", f"-Dspydriver.deadline_ms={deadline_ms}",
-                       "-cp", classpath, "SpyDriver", endpoint.spec, *login, shared=shared, timeout=20)
+                       "-cp", spy_classpath, "SpyDriver", "binary", endpoint.spec, *login, shared=shared, timeout=20)
     return make
 
 

@@ -1,11 +1,13 @@
-// Drives Debian's spymemcached for test_binary_spymemcached.py (the protocol is in
-// driver.py): one JSON request a line, [operation, arguments...], and one JSON answer a
-// line. The client speaks the binary protocol: BinaryConnectionFactory, or with a username
-// and password a binary ConnectionFactoryBuilder with a PLAIN AuthDescriptor. The requests
+// Drives Debian's spymemcached for test_spymemcached.py (text protocol) and
+// test_binary_spymemcached.py (binary) (the protocol is in driver.py): one JSON request a
+// line, [operation, arguments...], and one JSON answer a line. "text" is spymemcached's
+// DefaultConnectionFactory, its default; "binary" is BinaryConnectionFactory, or with a
+// username and password a binary ConnectionFactoryBuilder with a PLAIN AuthDescriptor. The
+// requests
 // carry strings, integers and arrays of strings only, which is all the small reader below
 // parses; the answers are written by hand too, as the JDK has no JSON.
 //
-// Usage: java -cp spymemcached.jar:. SpyDriver HOST:PORT [USERNAME PASSWORD]
+// Usage: java -cp spymemcached.jar:. SpyDriver text|binary HOST:PORT [USERNAME PASSWORD]
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,6 +27,7 @@ import net.spy.memcached.BinaryConnectionFactory;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.DefaultConnectionFactory;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
@@ -37,7 +40,16 @@ public final class SpyDriver {
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
         Logger.getLogger("net.spy.memcached").setLevel(Level.WARNING);
         ConnectionFactory factory;
-        if (args.length == 3) {
+        String protocol = args[0];
+        args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        if (protocol.equals("text")) {
+            factory = new DefaultConnectionFactory() {
+                @Override
+                public long getOperationTimeout() { return DEADLINE_MS; }
+            };
+        } else if (!protocol.equals("binary")) {
+            throw new IllegalArgumentException("usage: SpyDriver text|binary HOST:PORT [USERNAME PASSWORD]");
+        } else if (args.length == 3) {
             AuthDescriptor plain = new AuthDescriptor(new String[] {"PLAIN"},
                                                       new PlainCallbackHandler(args[1], args[2]));
             factory = new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)

@@ -1,15 +1,23 @@
 <?php
-// Drives php-memcached for test_binary_php_memcached.py (the protocol is in driver.py): one
-// JSON request a line, [method, arguments...], called on a Memcached object with
-// OPT_BINARY_PROTOCOL on, and one JSON answer a line: the result is [what the method
-// returned, the name of getResultCode()], since php-memcached reports failures through the
-// result code. An argument "Memcached::NAME" stands for that constant.
+// Drives php-memcached for test_php_memcached.py (text protocol) and
+// test_binary_php_memcached.py (binary) (the protocol is in driver.py): one JSON request a
+// line, [method, arguments...], called on a Memcached object, and one JSON answer a line:
+// the result is [what the method returned, the name of getResultCode()], since
+// php-memcached reports failures through the result code. An argument "Memcached::NAME"
+// stands for that constant.
 //
-// Usage: php memcached_driver.php SERVER [USERNAME PASSWORD]
+// Usage: php memcached_driver.php text|binary SERVER [USERNAME PASSWORD]
+//   text keeps php-memcached's default protocol; binary sets OPT_BINARY_PROTOCOL.
 //   SERVER is host:port or a UNIX socket's path.
 
+$protocol = $argv[1];
+array_splice($argv, 1, 1);
+if ($protocol !== 'text' && $protocol !== 'binary') {
+    fwrite(STDERR, "usage: php memcached_driver.php text|binary SERVER [USERNAME PASSWORD]\n");
+    exit(2);
+}
 $m = new Memcached();
-$m->setOption(Memcached::OPT_BINARY_PROTOCOL, true);
+$m->setOption(Memcached::OPT_BINARY_PROTOCOL, $protocol === 'binary');
 $m->setOption(Memcached::OPT_CONNECT_TIMEOUT, 5000);
 $m->setOption(Memcached::OPT_RECV_TIMEOUT, 5000000);
 $m->setOption(Memcached::OPT_SEND_TIMEOUT, 5000000);
