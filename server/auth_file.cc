@@ -5,12 +5,14 @@
 namespace memstripe::server {
 namespace {
 
-// Equal, in a time that depends on the lengths only (as memcached's safe_memcmp()).
-bool same(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  unsigned char difference = 0;
+// 1 when equal, else 0, in a time that depends on the lengths only (as memcached's
+// safe_memcmp()). A number, not a bool, so that check() combines the results with `&` and
+// compares every entry's password whether its user matched or not.
+unsigned same(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return 0;
+  unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return difference == 0;
+  return static_cast<unsigned>(difference == 0);
 }
 
 }  // namespace
@@ -42,9 +44,9 @@ bool AuthFile::check(std::string_view user, std::string_view password) const {
     std::lock_guard lock(mutex_);
     entries = entries_;
   }
-  bool found = false;
+  unsigned found = 0;
   for (const Entry& e : *entries) found |= same(user, e.user) & same(password, e.password);
-  return found;
+  return found != 0;
 }
 
 }  // namespace memstripe::server
