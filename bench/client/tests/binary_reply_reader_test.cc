@@ -1,0 +1,223 @@
+#include "client/binary_reply_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "client/binary_protocol.h"
+
+namespace client {
+namespace {
+
+using namespace binary;
+
+// A response frame as memcached writes it.
+std::string frame(std::uint8_t opcode, std::uint16_t status, std::uint32_t opaque, const std::string& extras,
+                  const std::string& key, const std::string& value, std::uint64_t cas = 0,
+                  std::uint8_t magic = kResponseMagic) {
+  std::string f(kHeaderSize, '\0');
+  f[kMagicAt] = static_cast<char>(magic);
+  f[kOpcodeAt] = static_cast<char>(opcode);
+  store16(&f[kKeyLengthAt], static_cast<std::uint16_t>(key.size()));
+  f[kExtrasLengthAt] = static_cast<char>(extras.size());
+  store16(&f[kStatusAt], status);
+  store32(&f[kBodyLengthAt], static_cast<std::uint32_t>(extras.size() + key.size() + value.size()));
+  store32(&f[kOpaqueAt], opaque);
+  store32(&f[kCasAt], static_cast<std::uint32_t>(cas >> 32));
+  store32(&f[kCasAt + 4], static_cast<std::uint32_t>(cas));
+  return f + extras + key + value;
+}
+
+std::string flags(std::uint32_t f) {
+  std::string e(4, '\0');
+  store32(e.data(), f);
+  return e;
+}
+
+// What a reader made of a stream: each head's code, opcode, opaque, key and text, and each
+// value's bytes (kWhole) or the number of values that ended in an event of their own.
+struct Read {
+  std::vector<ReplyCode> codes;
+  std::vector<std::uint32_t> opaques;
+  std::vector<std::string> keys;
+  std::vector<std::string> texts;
+  std::vector<std::uint32_t> flags;
+  std::vector<std::string> values;
+  bool malformed = false;
+  std::string error;
+};
+
+Read read_in_pieces(BinaryReplyReader::Blocks blocks, const std::string& stream, const std::vector<std::size_t>& cuts) {
+  BinaryReplyReader reader(blocks);
+  Read result;
+  std::string buffer;
+  std::size_t from = 0;
+  auto feed = [&](std::size_t to) {
+    buffer.append(stream, from, to - from);
+    from = to;
+    std::size_t pos = 0;
+    for (;;) {
+      std::size_t used = 0;
+      ReplyHead head;
+      std::string_view block;
+      const auto event = reader.read(std::string_view(buffer).substr(pos), used, head, block);
+      pos += used;
+      if (event == BinaryReplyReader::Event::kNeedMore) break;
+      if (event == BinaryReplyReader::Event::kMalformed) {
+        result.malformed = true;
+        result.error = std::string(reader.error());
+        return;
+      }
+      if (event == BinaryReplyReader::Event::kHead) {
+        result.codes.push_back(head.code);
+        result.opaques.push_back(head.opaque);
+        result.keys.emplace_back(head.key);
+        result.texts.emplace_back(head.text);
+        result.flags.push_back(head.code == ReplyCode::kValue ? head.flags : 0);
+      } else if (blocks == BinaryReplyReader::Blocks::kWhole) {
+        result.values.emplace_back(block);
+      }
+    }
+    buffer.erase(0, pos);
+  };
+  for (std::size_t cut : cuts) {
+    feed(cut);
+    if (result.malformed) return result;
+  }
+  feed(stream.size());
+  return result;
+}
+
+std::string eight_bytes(std::uint64_t v) {
+  std::string s(8, '\0');
+  store32(s.data(), static_cast<std::uint32_t>(v >> 32));
+  store32(s.data() + 4, static_cast<std::uint32_t>(v));
+  return s;
+}
+
+// What memcached 1.6.18 answers (seen on the wire): a set, a getk hit and miss, a get miss
+// with its message, getkq hits and the noop after them, an empty value, a counter, and
+// an error with its message.
+const std::string kStream =
+    frame(kSet, kSuccess, 7, "", "", "", 1) +
+    frame(kGetK, kSuccess, 8, flags(5), "k1", "hello", 1) +
+    frame(kGetK, kKeyNotFound, 9, "", "nokey", "") +
+    frame(kGet, kKeyNotFound, 10, "", "", "Not found") +
+    frame(kGetKQ, kSuccess, 12, flags(4294967295u), "k1", "hello", 1) +
+    frame(kGetKQ, kSuccess, 13, flags(0), "k2", "", 2) +
+    frame(kNoop, kSuccess, 14, "", "", "") +
+    frame(kIncrement, kSuccess, 15, "", "", eight_bytes(43), 3) +
+    frame(kSet, kInvalidArguments, 16, "", "", "Invalid arguments") +
+    frame(kSet, kOutOfMemory, 17, "", "", "Out of memory") +
+    frame(0x42, kUnknownCommand, 18, "", "", "Unknown command") +
+    frame(kVersion, kSuccess, 19, "", "", "1.6.18");
+
+void expect_stream(const Read& r, bool values) {
+  ASSERT_FALSE(r.malformed) << r.error;
+  EXPECT_EQ(r.codes, (std::vector<ReplyCode>{ReplyCode::kStored, ReplyCode::kValue, ReplyCode::kNotFound,
+                                             ReplyCode::kNotFound, ReplyCode::kValue, ReplyCode::kValue,
+                                             ReplyCode::kMetaNoop, ReplyCode::kNumber, ReplyCode::kClientError,
+                                             ReplyCode::kServerError, ReplyCode::kError, ReplyCode::kOther}));
+  EXPECT_EQ(r.opaques, (std::vector<std::uint32_t>{7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19}));
+  EXPECT_EQ(r.keys, (std::vector<std::string>{"", "k1", "nokey", "", "k1", "k2", "", "", "", "", "", ""}));
+  EXPECT_EQ(r.texts[3], "Not found");
+  EXPECT_EQ(r.texts[8], "Invalid arguments");
+  EXPECT_EQ(r.texts[11], "1.6.18");
+  EXPECT_EQ(r.flags[1], 5u);
+  EXPECT_EQ(r.flags[4], 4294967295u);
+  EXPECT_EQ(r.values, values ? (std::vector<std::string>{"hello", "hello", ""}) : std::vector<std::string>{});
+}
+
+TEST(BinaryReplyReader, ReadsEveryKindOfResponseArrivingTogether) {
+  expect_stream(read_in_pieces(BinaryReplyReader::Blocks::kWhole, kStream, {}), true);
+  expect_stream(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, kStream, {}), false);
+}
+
+TEST(BinaryReplyReader, ReadsResponsesSplitAtEveryByte) {
+  for (std::size_t cut = 0; cut <= kStream.size(); ++cut) {
+    expect_stream(read_in_pieces(BinaryReplyReader::Blocks::kWhole, kStream, {cut}), true);
+    expect_stream(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, kStream, {cut}), false);
+  }
+}
+
+TEST(BinaryReplyReader, ReadsResponsesArrivingAByteAtATime) {
+  std::vector<std::size_t> cuts;
+  for (std::size_t i = 1; i < kStream.size(); ++i) cuts.push_back(i);
+  expect_stream(read_in_pieces(BinaryReplyReader::Blocks::kWhole, kStream, cuts), true);
+  expect_stream(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, kStream, cuts), false);
+}
+
+TEST(BinaryReplyReader, ReadsTheHeadersFields) {
+  BinaryReplyReader reader(BinaryReplyReader::Blocks::kSkipped);
+  ReplyHead head;
+  std::string_view block;
+  std::size_t used = 0;
+  const std::string bytes = frame(kGetK, kSuccess, 0xdeadbeef, flags(77), "key", "value", 0x0102030405060708ULL) +
+                            frame(kIncrement, kSuccess, 1, "", "", eight_bytes(UINT64_MAX));
+  ASSERT_EQ(reader.read(bytes, used, head, block), BinaryReplyReader::Event::kHead);
+  EXPECT_EQ(used, kHeaderSize + 4 + 3 + 5);  // the value skipped with its head
+  EXPECT_FALSE(reader.in_block());
+  EXPECT_EQ(head.opcode, kGetK);
+  EXPECT_EQ(head.status, kSuccess);
+  EXPECT_EQ(head.opaque, 0xdeadbeefu);
+  EXPECT_EQ(head.cas, 0x0102030405060708ULL);
+  EXPECT_EQ(head.flags, 77u);
+  EXPECT_EQ(head.key, "key");
+  EXPECT_EQ(head.value_bytes, 5u);
+  ASSERT_EQ(reader.read(std::string_view(bytes).substr(used), used, head, block), BinaryReplyReader::Event::kHead);
+  EXPECT_EQ(head.code, ReplyCode::kNumber);
+  EXPECT_EQ(head.number, UINT64_MAX);
+}
+
+TEST(BinaryReplyReader, ASkippedValueIsPassedOverAsItArrives) {
+  BinaryReplyReader reader(BinaryReplyReader::Blocks::kSkipped);
+  ReplyHead head;
+  std::string_view block;
+  std::size_t used = 0;
+  const std::string bytes = frame(kGetK, kSuccess, 1, flags(0), "k", "hello") + frame(kNoop, kSuccess, 2, "", "", "");
+  const std::string_view b(bytes);
+  ASSERT_EQ(reader.read(b.substr(0, kHeaderSize + 5 + 2), used, head, block), BinaryReplyReader::Event::kHead);
+  EXPECT_EQ(used, kHeaderSize + 5 + 2);  // gone: nothing of a value is kept
+  EXPECT_TRUE(reader.in_block());
+  EXPECT_EQ(reader.read(b.substr(kHeaderSize + 7, 2), used, head, block), BinaryReplyReader::Event::kNeedMore);
+  EXPECT_EQ(used, 2u);
+  // The value's end is an event of its own, and the next response is not read with it.
+  EXPECT_EQ(reader.read(b.substr(kHeaderSize + 9), used, head, block), BinaryReplyReader::Event::kBlock);
+  EXPECT_EQ(used, 1u);
+  EXPECT_FALSE(reader.in_block());
+  ASSERT_EQ(reader.read(b.substr(kHeaderSize + 10), used, head, block), BinaryReplyReader::Event::kHead);
+  EXPECT_EQ(head.code, ReplyCode::kMetaNoop);
+}
+
+TEST(BinaryReplyReader, ALargeValueNeedsNoBufferWhenSkipped) {
+  const std::string stream = frame(kGetK, kSuccess, 1, flags(0), "k", std::string(100000, 'v')) +
+                             frame(kNoop, kSuccess, 2, "", "", "");
+  const Read r = read_in_pieces(BinaryReplyReader::Blocks::kSkipped, stream, {10, 4096, 65536, 99000});
+  ASSERT_FALSE(r.malformed) << r.error;
+  EXPECT_EQ(r.codes, (std::vector<ReplyCode>{ReplyCode::kValue, ReplyCode::kMetaNoop}));
+}
+
+TEST(BinaryReplyReader, MalformedStreamsAreReported) {
+  for (const std::string& stream : {
+           frame(kSet, kSuccess, 1, "", "", "", 0, kRequestMagic),       // a request's magic
+           frame(kGetK, kSuccess, 1, "", "k", "v"),                      // an item without flags
+           frame(kGetK, kSuccess, 1, flags(0), std::string(251, 'k'), "v"),  // a key too long
+           frame(kSet, kInvalidArguments, 1, "", "", std::string(2049, 'm')),  // a message too long
+           frame(kIncrement, kSuccess, 1, "", "", "1234"),               // a counter not 8 bytes
+       }) {
+    EXPECT_TRUE(read_in_pieces(BinaryReplyReader::Blocks::kWhole, stream, {}).malformed);
+    EXPECT_TRUE(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, stream, {}).malformed);
+  }
+  std::string typed = frame(kNoop, kSuccess, 1, "", "", "");
+  typed[kDataTypeAt] = 1;
+  EXPECT_TRUE(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, typed, {}).malformed);
+  std::string overrun = frame(kGetK, kSuccess, 1, flags(0), "key", "");
+  store32(&overrun[kBodyLengthAt], 5);  // shorter than its extras and key
+  const Read r = read_in_pieces(BinaryReplyReader::Blocks::kSkipped, overrun, {});
+  EXPECT_TRUE(r.malformed);
+  EXPECT_EQ(r.error, "a response whose key and extras overrun its body");
+}
+
+}  // namespace
+}  // namespace client
