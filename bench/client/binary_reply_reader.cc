@@ -15,10 +15,11 @@ ReplyCode binary_reply_code(std::uint8_t opcode, std::uint16_t status) noexcept 
     case kKeyExists: return ReplyCode::kExists;
     case kNotStored: return ReplyCode::kNotStored;
     case kUnknownCommand: return ReplyCode::kError;
-    case kTooLarge: case kInvalidArguments: case kNonNumeric: case kNotMyVbucket: case kAuthError:
-    case kAuthContinue:
+    case kInvalidArguments: case kNonNumeric: case kNotMyVbucket: case kAuthError: case kAuthContinue:
       return ReplyCode::kClientError;
-    case kOutOfMemory: case kNotSupported: case kInternalError: case kBusy: case kTemporaryFailure:
+    // Too large: what the text protocol says as "SERVER_ERROR object too large for cache".
+    case kTooLarge: case kOutOfMemory: case kNotSupported: case kInternalError: case kBusy:
+    case kTemporaryFailure:
       return ReplyCode::kServerError;
     default: return ReplyCode::kOther;
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "client/binary_protocol.h"
 #include "client/reply_head.h"
 
 namespace client {
@@ -36,6 +37,9 @@ class BinaryReplyReader {
   static constexpr std::size_t kMaxKey = 250;
   // The longest body of a response without an item (error messages, a version, a stat).
   static constexpr std::size_t kMaxMessage = 2048;
+  // The most bytes a head needs in `data` at once (an item's head is shorter).
+  static constexpr std::size_t kMaxHead = binary::kHeaderSize + kMaxMessage;
+  static_assert(binary::kHeaderSize + 4 + kMaxKey <= kMaxHead);
   // No value is longer (memcached's largest item is 1 GiB); a longer length is garbage.
   static constexpr std::uint64_t kMaxValueBytes = std::uint64_t{1} << 32;
 
@@ -68,8 +72,9 @@ class BinaryReplyReader {
 
 // The code a binary response means: status 0 by what it answers (kStored to a set,
 // kMetaNoop to a noop ...), an error by its kind (kNotFound, kExists, kNotStored; kError
-// for an unknown command; kClientError for bad input; kServerError for the server's own
-// failures); kOther for what has no text counterpart.
+// for an unknown command; kClientError for bad input; kServerError where the text protocol
+// says SERVER_ERROR: too large, out of memory, busy ...); kOther for what has no text
+// counterpart.
 ReplyCode binary_reply_code(std::uint8_t opcode, std::uint16_t status) noexcept;
 
 }  // namespace client

@@ -6,34 +6,16 @@
 #include <vector>
 
 #include "client/binary_protocol.h"
+#include "client/tests/binary_frames.h"
 
 namespace client {
 namespace {
 
 using namespace binary;
 
-// A response frame as memcached writes it.
-std::string frame(std::uint8_t opcode, std::uint16_t status, std::uint32_t opaque, const std::string& extras,
-                  const std::string& key, const std::string& value, std::uint64_t cas = 0,
-                  std::uint8_t magic = kResponseMagic) {
-  std::string f(kHeaderSize, '\0');
-  f[kMagicAt] = static_cast<char>(magic);
-  f[kOpcodeAt] = static_cast<char>(opcode);
-  store16(&f[kKeyLengthAt], static_cast<std::uint16_t>(key.size()));
-  f[kExtrasLengthAt] = static_cast<char>(extras.size());
-  store16(&f[kStatusAt], status);
-  store32(&f[kBodyLengthAt], static_cast<std::uint32_t>(extras.size() + key.size() + value.size()));
-  store32(&f[kOpaqueAt], opaque);
-  store32(&f[kCasAt], static_cast<std::uint32_t>(cas >> 32));
-  store32(&f[kCasAt + 4], static_cast<std::uint32_t>(cas));
-  return f + extras + key + value;
-}
-
-std::string flags(std::uint32_t f) {
-  std::string e(4, '\0');
-  store32(e.data(), f);
-  return e;
-}
+using binary::testing::eight_bytes;
+using binary::testing::flags;
+using binary::testing::response;
 
 // What a reader made of a stream: each head's code, opcode, opaque, key and text, and each
 // value's bytes (kWhole) or the number of values that ended in an event of their own.
@@ -89,29 +71,22 @@ Read read_in_pieces(BinaryReplyReader::Blocks blocks, const std::string& stream,
   return result;
 }
 
-std::string eight_bytes(std::uint64_t v) {
-  std::string s(8, '\0');
-  store32(s.data(), static_cast<std::uint32_t>(v >> 32));
-  store32(s.data() + 4, static_cast<std::uint32_t>(v));
-  return s;
-}
-
 // What memcached 1.6.18 answers (seen on the wire): a set, a getk hit and miss, a get miss
 // with its message, getkq hits and the noop after them, an empty value, a counter, and
 // an error with its message.
 const std::string kStream =
-    frame(kSet, kSuccess, 7, "", "", "", 1) +
-    frame(kGetK, kSuccess, 8, flags(5), "k1", "hello", 1) +
-    frame(kGetK, kKeyNotFound, 9, "", "nokey", "") +
-    frame(kGet, kKeyNotFound, 10, "", "", "Not found") +
-    frame(kGetKQ, kSuccess, 12, flags(4294967295u), "k1", "hello", 1) +
-    frame(kGetKQ, kSuccess, 13, flags(0), "k2", "", 2) +
-    frame(kNoop, kSuccess, 14, "", "", "") +
-    frame(kIncrement, kSuccess, 15, "", "", eight_bytes(43), 3) +
-    frame(kSet, kInvalidArguments, 16, "", "", "Invalid arguments") +
-    frame(kSet, kOutOfMemory, 17, "", "", "Out of memory") +
-    frame(0x42, kUnknownCommand, 18, "", "", "Unknown command") +
-    frame(kVersion, kSuccess, 19, "", "", "1.6.18");
+    response(kSet, kSuccess, 7, "", "", "", 1) +
+    response(kGetK, kSuccess, 8, flags(5), "k1", "hello", 1) +
+    response(kGetK, kKeyNotFound, 9, "", "nokey", "") +
+    response(kGet, kKeyNotFound, 10, "", "", "Not found") +
+    response(kGetKQ, kSuccess, 12, flags(4294967295u), "k1", "hello", 1) +
+    response(kGetKQ, kSuccess, 13, flags(0), "k2", "", 2) +
+    response(kNoop, kSuccess, 14, "", "", "") +
+    response(kIncrement, kSuccess, 15, "", "", eight_bytes(43), 3) +
+    response(kSet, kInvalidArguments, 16, "", "", "Invalid arguments") +
+    response(kSet, kOutOfMemory, 17, "", "", "Out of memory") +
+    response(0x42, kUnknownCommand, 18, "", "", "Unknown command") +
+    response(kVersion, kSuccess, 19, "", "", "1.6.18");
 
 void expect_stream(const Read& r, bool values) {
   ASSERT_FALSE(r.malformed) << r.error;
@@ -153,8 +128,8 @@ TEST(BinaryReplyReader, ReadsTheHeadersFields) {
   ReplyHead head;
   std::string_view block;
   std::size_t used = 0;
-  const std::string bytes = frame(kGetK, kSuccess, 0xdeadbeef, flags(77), "key", "value", 0x0102030405060708ULL) +
-                            frame(kIncrement, kSuccess, 1, "", "", eight_bytes(UINT64_MAX));
+  const std::string bytes = response(kGetK, kSuccess, 0xdeadbeef, flags(77), "key", "value", 0x0102030405060708ULL) +
+                            response(kIncrement, kSuccess, 1, "", "", eight_bytes(UINT64_MAX));
   ASSERT_EQ(reader.read(bytes, used, head, block), BinaryReplyReader::Event::kHead);
   EXPECT_EQ(used, kHeaderSize + 4 + 3 + 5);  // the value skipped with its head
   EXPECT_FALSE(reader.in_block());
@@ -175,7 +150,7 @@ TEST(BinaryReplyReader, ASkippedValueIsPassedOverAsItArrives) {
   ReplyHead head;
   std::string_view block;
   std::size_t used = 0;
-  const std::string bytes = frame(kGetK, kSuccess, 1, flags(0), "k", "hello") + frame(kNoop, kSuccess, 2, "", "", "");
+  const std::string bytes = response(kGetK, kSuccess, 1, flags(0), "k", "hello") + response(kNoop, kSuccess, 2, "", "", "");
   const std::string_view b(bytes);
   ASSERT_EQ(reader.read(b.substr(0, kHeaderSize + 5 + 2), used, head, block), BinaryReplyReader::Event::kHead);
   EXPECT_EQ(used, kHeaderSize + 5 + 2);  // gone: nothing of a value is kept
@@ -191,8 +166,8 @@ TEST(BinaryReplyReader, ASkippedValueIsPassedOverAsItArrives) {
 }
 
 TEST(BinaryReplyReader, ALargeValueNeedsNoBufferWhenSkipped) {
-  const std::string stream = frame(kGetK, kSuccess, 1, flags(0), "k", std::string(100000, 'v')) +
-                             frame(kNoop, kSuccess, 2, "", "", "");
+  const std::string stream = response(kGetK, kSuccess, 1, flags(0), "k", std::string(100000, 'v')) +
+                             response(kNoop, kSuccess, 2, "", "", "");
   const Read r = read_in_pieces(BinaryReplyReader::Blocks::kSkipped, stream, {10, 4096, 65536, 99000});
   ASSERT_FALSE(r.malformed) << r.error;
   EXPECT_EQ(r.codes, (std::vector<ReplyCode>{ReplyCode::kValue, ReplyCode::kMetaNoop}));
@@ -200,19 +175,19 @@ TEST(BinaryReplyReader, ALargeValueNeedsNoBufferWhenSkipped) {
 
 TEST(BinaryReplyReader, MalformedStreamsAreReported) {
   for (const std::string& stream : {
-           frame(kSet, kSuccess, 1, "", "", "", 0, kRequestMagic),       // a request's magic
-           frame(kGetK, kSuccess, 1, "", "k", "v"),                      // an item without flags
-           frame(kGetK, kSuccess, 1, flags(0), std::string(251, 'k'), "v"),  // a key too long
-           frame(kSet, kInvalidArguments, 1, "", "", std::string(2049, 'm')),  // a message too long
-           frame(kIncrement, kSuccess, 1, "", "", "1234"),               // a counter not 8 bytes
+           response(kSet, kSuccess, 1, "", "", "", 0, kRequestMagic),       // a request's magic
+           response(kGetK, kSuccess, 1, "", "k", "v"),                      // an item without flags
+           response(kGetK, kSuccess, 1, flags(0), std::string(251, 'k'), "v"),  // a key too long
+           response(kSet, kInvalidArguments, 1, "", "", std::string(2049, 'm')),  // a message too long
+           response(kIncrement, kSuccess, 1, "", "", "1234"),               // a counter not 8 bytes
        }) {
     EXPECT_TRUE(read_in_pieces(BinaryReplyReader::Blocks::kWhole, stream, {}).malformed);
     EXPECT_TRUE(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, stream, {}).malformed);
   }
-  std::string typed = frame(kNoop, kSuccess, 1, "", "", "");
+  std::string typed = response(kNoop, kSuccess, 1, "", "", "");
   typed[kDataTypeAt] = 1;
   EXPECT_TRUE(read_in_pieces(BinaryReplyReader::Blocks::kSkipped, typed, {}).malformed);
-  std::string overrun = frame(kGetK, kSuccess, 1, flags(0), "key", "");
+  std::string overrun = response(kGetK, kSuccess, 1, flags(0), "key", "");
   store32(&overrun[kBodyLengthAt], 5);  // shorter than its extras and key
   const Read r = read_in_pieces(BinaryReplyReader::Blocks::kSkipped, overrun, {});
   EXPECT_TRUE(r.malformed);
