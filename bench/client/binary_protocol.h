@@ -1,6 +1,9 @@
 // memcached's binary protocol as its clients see it (memcached 1.6.18's protocol_binary.h
 // and doc/protocol-binary.txt): the 24-byte header, the opcodes and status codes these
 // tools use, and the header's big-endian fields read and written in place. Pure code.
+// It is the client's own copy of what protocol/binary_protocol.h says for the server, on
+// purpose: bench/ links nothing of memstripe's, so a mistake in the server's reading of the
+// format is not made again in the tools that check it.
 #pragma once
 
 #include <cstddef>

@@ -7,7 +7,9 @@
 
 #include "client/binary_protocol.h"
 
-namespace client::binary::testing {
+namespace client::testing {
+
+using namespace binary;
 
 inline std::string response(std::uint8_t opcode, std::uint16_t status, std::uint32_t opaque, const std::string& extras,
                             const std::string& key, const std::string& value, std::uint64_t cas = 0,
@@ -39,4 +41,4 @@ inline std::string eight_bytes(std::uint64_t v) {
   return s;
 }
 
-}  // namespace client::binary::testing
+}  // namespace client::testing

@@ -2,20 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "client/binary_protocol.h"
 #include "client/tests/binary_frames.h"
+#include "client/tests/pieces.h"
 
 namespace client {
 namespace {
 
 using namespace binary;
 
-using binary::testing::eight_bytes;
-using binary::testing::flags;
-using binary::testing::response;
+using client::testing::eight_bytes;
+using client::testing::flags;
+using client::testing::response;
 
 // What a reader made of a stream: each head's code, opcode, opaque, key and text, and each
 // value's bytes (kWhole) or the number of values that ended in an event of their own.
@@ -33,23 +35,19 @@ struct Read {
 Read read_in_pieces(BinaryReplyReader::Blocks blocks, const std::string& stream, const std::vector<std::size_t>& cuts) {
   BinaryReplyReader reader(blocks);
   Read result;
-  std::string buffer;
-  std::size_t from = 0;
-  auto feed = [&](std::size_t to) {
-    buffer.append(stream, from, to - from);
-    from = to;
+  client::testing::feed_in_pieces(stream, cuts, [&](std::string_view buffer) -> std::optional<std::size_t> {
     std::size_t pos = 0;
     for (;;) {
       std::size_t used = 0;
       ReplyHead head;
       std::string_view block;
-      const auto event = reader.read(std::string_view(buffer).substr(pos), used, head, block);
+      const auto event = reader.read(buffer.substr(pos), used, head, block);
       pos += used;
-      if (event == BinaryReplyReader::Event::kNeedMore) break;
+      if (event == BinaryReplyReader::Event::kNeedMore) return pos;
       if (event == BinaryReplyReader::Event::kMalformed) {
         result.malformed = true;
         result.error = std::string(reader.error());
-        return;
+        return std::nullopt;
       }
       if (event == BinaryReplyReader::Event::kHead) {
         result.codes.push_back(head.code);
@@ -61,13 +59,7 @@ Read read_in_pieces(BinaryReplyReader::Blocks blocks, const std::string& stream,
         result.values.emplace_back(block);
       }
     }
-    buffer.erase(0, pos);
-  };
-  for (std::size_t cut : cuts) {
-    feed(cut);
-    if (result.malformed) return result;
-  }
-  feed(stream.size());
+  });
   return result;
 }
 

@@ -8,59 +8,21 @@
 #include "binary_request_writer.h"
 #include "client/tests/binary_frames.h"
 #include "reply_parser.h"
+#include "tests/parse_in_pieces.h"
 
 namespace loadgen {
 namespace {
 
 using namespace client::binary;
-using client::binary::testing::flags;
-using client::binary::testing::response;
+using testing::Parsed;
+using testing::Request;
+using client::testing::flags;
+using client::testing::response;
 
-struct Request {
-  RequestKind kind;
-  std::vector<std::uint32_t> keys;
-};
-
-struct Parsed {
-  std::vector<ReplyOutcome> outcomes;
-  bool malformed = false;
-};
-
-// Feeds `stream` in pieces cut at `cuts` to the binary parser behind ReplyParser, keeping
-// unconsumed bytes as a connection does, and collects one outcome per request.
-Parsed parse_in_pieces(const std::vector<Request>& requests, const std::string& stream,
+// The binary parser behind ReplyParser, fed as a connection feeds it.
+Parsed parse_binary(const std::vector<Request>& requests, const std::string& stream,
                        const std::vector<std::size_t>& cuts, long value_size = 3) {
-  ReplyParser parser(4, value_size, Protocol::kBinary);
-  Parsed result;
-  std::string buffer;
-  std::size_t next = 0;
-  std::size_t from = 0;
-  auto feed = [&](std::size_t to) {
-    buffer.append(stream, from, to - from);
-    from = to;
-    std::size_t pos = 0;
-    while (next < requests.size()) {
-      std::size_t consumed = 0;
-      ReplyOutcome outcome;
-      const auto status = parser.parse(requests[next].kind, requests[next].keys,
-                                       std::string_view(buffer).substr(pos), consumed, outcome);
-      pos += consumed;
-      if (status == ParseStatus::kNeedMore) break;
-      if (status == ParseStatus::kMalformed) {
-        result.malformed = true;
-        return;
-      }
-      result.outcomes.push_back(outcome);
-      ++next;
-    }
-    buffer.erase(0, pos);
-  };
-  for (std::size_t cut : cuts) {
-    feed(cut);
-    if (result.malformed) return result;
-  }
-  feed(stream.size());
-  return result;
+  return testing::parse_in_pieces(requests, stream, cuts, value_size, Protocol::kBinary);
 }
 
 std::string hit(std::uint8_t opcode, std::uint32_t opaque, const std::string& key, const std::string& value = "abc") {
@@ -95,17 +57,17 @@ void expect_mixed(const Parsed& p) {
   for (const auto& o : p.outcomes) EXPECT_EQ(o.error, ReplyError::kNone);
 }
 
-TEST(BinaryReplyParser, ReadsRepliesArrivingTogether) { expect_mixed(parse_in_pieces(kMixed, kMixedReplies, {})); }
+TEST(BinaryReplyParser, ReadsRepliesArrivingTogether) { expect_mixed(parse_binary(kMixed, kMixedReplies, {})); }
 
 TEST(BinaryReplyParser, ReadsRepliesSplitAtEveryByte) {
   for (std::size_t cut = 0; cut <= kMixedReplies.size(); ++cut)
-    expect_mixed(parse_in_pieces(kMixed, kMixedReplies, {cut}));
+    expect_mixed(parse_binary(kMixed, kMixedReplies, {cut}));
 }
 
 TEST(BinaryReplyParser, ReadsRepliesArrivingAByteAtATime) {
   std::vector<std::size_t> cuts;
   for (std::size_t i = 1; i < kMixedReplies.size(); ++i) cuts.push_back(i);
-  expect_mixed(parse_in_pieces(kMixed, kMixedReplies, cuts));
+  expect_mixed(parse_binary(kMixed, kMixedReplies, cuts));
 }
 
 TEST(BinaryReplyParser, AGetIsOverWhenItsValueIs) {
@@ -114,7 +76,7 @@ TEST(BinaryReplyParser, AGetIsOverWhenItsValueIs) {
   const std::vector<Request> requests = {{RequestKind::kGet, {1}}, {RequestKind::kSet, {2}}};
   const std::string stream = hit(kGetK, 0, "k001") + response(kSet, kSuccess, 1, "", "", "");
   for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
-    const auto p = parse_in_pieces(requests, stream, {cut});
+    const auto p = parse_binary(requests, stream, {cut});
     ASSERT_EQ(p.outcomes.size(), 2u) << cut;
     EXPECT_EQ(p.outcomes[0].hits, 1u);
   }
@@ -125,7 +87,7 @@ TEST(BinaryReplyParser, CountsErrorRepliesAndGoesOn) {
                                          {RequestKind::kGet, {3}}, {RequestKind::kGet, {4}},
                                          {RequestKind::kGet, {5, 6}}, {RequestKind::kSet, {7}},
                                          {RequestKind::kSet, {8}}, {RequestKind::kSet, {9}}};
-  const auto p = parse_in_pieces(requests,
+  const auto p = parse_binary(requests,
                                  response(kSet, kOutOfMemory, 0, "", "", "Out of memory") +
                                      response(kSet, kNotStored, 1, "", "", "Not stored.") +
                                      response(kGetK, kInvalidArguments, 2, "", "", "Invalid arguments") +
@@ -152,13 +114,13 @@ TEST(BinaryReplyParser, CountsErrorRepliesAndGoesOn) {
 
 TEST(BinaryReplyParser, AValueOfTheWrongSizeIsAnErrorButNotLost) {
   const std::vector<Request> requests = {{RequestKind::kGet, {1}}, {RequestKind::kSet, {2}}};
-  const auto p = parse_in_pieces(requests, hit(kGetK, 0, "k001", "hello") + response(kSet, kSuccess, 1, "", "", ""), {});
+  const auto p = parse_binary(requests, hit(kGetK, 0, "k001", "hello") + response(kSet, kSuccess, 1, "", "", ""), {});
   ASSERT_FALSE(p.malformed);
   ASSERT_EQ(p.outcomes.size(), 2u);
   EXPECT_EQ(p.outcomes[0].error, ReplyError::kWrongValue);
   EXPECT_EQ(p.outcomes[0].hits, 1u);
   EXPECT_EQ(p.outcomes[1].error, ReplyError::kNone);
-  const auto any = parse_in_pieces({{RequestKind::kGet, {1}}}, hit(kGetK, 0, "k001", "hello"), {}, -1);
+  const auto any = parse_binary({{RequestKind::kGet, {1}}}, hit(kGetK, 0, "k001", "hello"), {}, -1);
   ASSERT_EQ(any.outcomes.size(), 1u);
   EXPECT_EQ(any.outcomes[0].error, ReplyError::kNone);
 }
@@ -184,7 +146,7 @@ TEST(BinaryReplyParser, WhatDoesNotAnswerTheRequestIsMalformed) {
            {multi, response(kGetK, kSuccess, 0, flags(0), "k001", "abc") + noop_2},  // not quiet
            {get, response(kGetK, kSuccess, 0, flags(0), "k001", "abc", 0, kRequestMagic)},  // magic 0x80
        }) {
-    EXPECT_TRUE(parse_in_pieces(requests, stream, {}).malformed);
+    EXPECT_TRUE(parse_binary(requests, stream, {}).malformed);
   }
 }
 
