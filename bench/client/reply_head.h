@@ -1,9 +1,9 @@
 // What one element of a server's reply says, whatever the wire format: the code, and for a
 // value its key, flags, CAS and length (its bytes follow as a block). The text protocol's
-// reader (text_reply_reader.h) makes these from reply lines; a binary protocol's reader
-// (issue 14) makes the same from response headers (success to a get: kValue, to a set:
-// kStored; key not found: kNotFound; exists: kExists; ...), so what checks replies is
-// written once, against these.
+// reader (text_reply_reader.h) makes these from reply lines; the binary protocol's
+// (binary_reply_reader.h) makes the same from response headers (success to a get: kValue,
+// to a set: kStored, to a noop: kMetaNoop; key not found: kNotFound; exists: kExists; ...),
+// so what checks replies is written against these.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +49,12 @@ struct ReplyHead {
   std::uint64_t number = 0;       // kNumber
   std::uint64_t value_bytes = 0;  // kValue, kMetaValue: the block's length
   std::string_view meta_flags;    // meta codes: what follows the code (and a VA's length)
+  // Binary replies: what the response header says besides (a binary read also sets `key`,
+  // empty when none came back, and `cas`; `text` is the body of a reply without an item,
+  // such as an error's message).
+  std::uint8_t opcode = 0;
+  std::uint16_t status = 0;
+  std::uint32_t opaque = 0;
 
   bool has_value() const noexcept { return code == ReplyCode::kValue || code == ReplyCode::kMetaValue; }
 };

@@ -15,6 +15,23 @@ WORKLOADS = [
     {"name": "50 conns x pipeline 16", "args": ["-c", "50", "-P", "16", "--batch"]},
     {"name": "50 conns x multi-get 16", "args": ["-c", "50", "--multiget", "16"]},
 ]
+# The binary protocol's cells (`bench/compare --binary`): the two the targets name,
+# each with its text twin above (the same run's reference for CPU per request) and, when
+# $MEMTIER names memtier_benchmark, the same load from memtier (lab/memtier.py) after it.
+BINARY_WORKLOADS = [
+    {"name": "50 conns, binary", "args": ["-c", "50", "--protocol", "binary"], "protocol": "binary",
+     "text": "50 conns"},
+    {"name": "50 conns x pipeline 16, binary", "args": ["-c", "50", "-P", "16", "--batch", "--protocol", "binary"],
+     "protocol": "binary", "text": "50 conns x pipeline 16"},
+]
+MEMTIER_WORKLOADS = [
+    {"name": "memtier 50 conns, binary", "memtier": ["--clients=50"], "protocol": "binary"},
+    # memtier keeps 16 in flight per connection, sending the next as each reply comes (no
+    # batches): memstripe-bench's -P 16 without --batch.
+    {"name": "memtier 50 conns x pipeline 16, binary", "memtier": ["--clients=50", "--pipeline=16"],
+     "protocol": "binary"},
+]
+ALL_WORKLOADS = WORKLOADS + BINARY_WORKLOADS + MEMTIER_WORKLOADS
 COMMON_ARGS = ["--keys", "100000", "--key-size", "32", "--value-size", "32", "--ratio", "1:10"]
 
 

@@ -86,7 +86,8 @@ def throughput_plot(results, path):
         ax.bar(xs, meds, width, yerr=[lows, highs], capsize=3, color=colour,
                alpha=1.0 if t == "tcp" else 0.55, hatch="" if t == "tcp" else "//", label=f"{s} {t.upper()}")
     ax.set_xticks(range(len(workloads)))
-    ax.set_xticklabels(workloads)
+    # Long names ("memtier 50 conns x pipeline 16, binary") on two lines, so they do not overlap.
+    ax.set_xticklabels([w.replace(", ", ",\n").replace(" x ", "\nx ") if len(w) > 24 else w for w in workloads])
     ax.set_ylabel("thousand requests/s (median, min–max)")
     ax.set_title(f"Throughput — {results['date']}")
     ax.grid(True, axis="y", alpha=0.3)

@@ -112,6 +112,27 @@ def transport_table(results):
     return "\n".join(lines)
 
 
+def binary_table(results):
+    """Each binary cell against its text twin, per server: what the binary protocol costs the
+    server per request, and gains or loses in throughput, in the same run. "paired" pairs the
+    cells' runs of the same round (both cells ran in it, a few seconds apart)."""
+    pairs = results.get("binary_pairs") or []
+    if not pairs:
+        return ""
+    lines = ["| workload | transport | server | ops/s binary/text | paired | CPU/request text µs | "
+             "CPU/request binary µs | binary/text | paired |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    for binary, text in pairs:
+        for t in TRANSPORTS:
+            for s in results["servers"]:
+                rb, rt = cell_runs(results, s, t, binary), cell_runs(results, s, t, text)
+                cb, ct = median_of(rb, cpu_per_request), median_of(rt, cpu_per_request)
+                lines.append(f"| {text} | {t.upper()} | {s} | {ratio(median_of(rb, ops), median_of(rt, ops))} | "
+                             f"{paired_ratio(rb, rt, ops)} | {ct:.2f} | {cb:.2f} | {ratio(cb, ct)} | "
+                             f"{paired_ratio(rb, rt, cpu_per_request)} |")
+    return "\n".join(lines)
+
+
 def memory_table(results):
     memory = results.get("memory") or {}
     if not memory:
@@ -139,6 +160,20 @@ def errors_line(results):
             f"lowest hit ratio of any run {100 * worst_hits:.2f}%.")
 
 
+def _protocol_note(results):
+    """What the cells named ", binary" and "memtier ..." are, when the run had them."""
+    note = ""
+    if any(w.endswith(", binary") for w in results["workloads"]):
+        note += (" Cells named \", binary\" speak the binary protocol (memstripe-bench --protocol binary: "
+                 "SET, GETK, and for a multi-get GETKQ per key and a NOOP); the others the text protocol.")
+    if results.get("memtier"):
+        note += (f" Cells named \"memtier ...\" are {results['memtier']} (`--protocol=memcache_binary`, "
+                 "one thread, 100k keys of 32 B of its own, pre-filled by it, 32 B values, 1 set : 10 gets, "
+                 "uniform keys, pipelining without batches, no warmup, whole seconds); its replies are "
+                 "not checked as memstripe-bench's are, and its errors count connection errors only.")
+    return note
+
+
 def _load_note(results):
     """The 1-minute load average around the run: other work on the machine moves the numbers."""
     m = results["machine"]
@@ -163,7 +198,7 @@ def markdown(results, django_table=None):
         f"Load: memstripe-bench, 100k keys of 32 B with 32 B values, pre-filled, 1 set : 10 gets, uniform keys; "
         f"{s['runs']} runs per cell of {s['duration']} s after {s['warmup']} s warmup, the servers alternating run "
         f"by run. Medians, with min–max in brackets; \"paired\" is the median of the ratios of runs made "
-        f"back to back, which the machine's drift moves less.",
+        f"back to back, which the machine's drift moves less.{_protocol_note(results)}",
         "",
         "## Throughput",
         "",
@@ -184,6 +219,12 @@ def markdown(results, django_table=None):
         transport_table(results),
         "",
     ]
+    binary = binary_table(results)
+    if binary:
+        out += ["## The binary protocol against the text protocol", "",
+                "Each binary cell against the same load in text, in the same run (medians; \"paired\": "
+                "the median of the ratios of the two cells' runs in the same round).", "",
+                binary, ""]
     mem = memory_table(results)
     if mem:
         out += ["## Memory", "", mem, ""]

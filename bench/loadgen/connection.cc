@@ -10,10 +10,11 @@ namespace loadgen {
 namespace {
 // Sets kept in flight per connection while pre-filling.
 constexpr unsigned kFillDepth = 64;
-// The receive buffer: a reply line never exceeds ReplyParser::kMaxLine and data blocks are
-// skipped as they stream by, so any reply fits through a fixed buffer.
+// The receive buffer: a reply line never exceeds ReplyParser::kMaxLine (a binary response's
+// head kMaxBinaryHead) and values are skipped as they stream by, so any reply fits through
+// a fixed buffer.
 constexpr std::size_t kReceiveBuffer = 64 * 1024;
-static_assert(ReplyParser::kMaxLine < kReceiveBuffer);
+static_assert(ReplyParser::kMaxLine < kReceiveBuffer && ReplyParser::kMaxBinaryHead < kReceiveBuffer);
 constexpr std::size_t kSendReserveMax = 4 * 1024 * 1024;
 }  // namespace
 
@@ -26,7 +27,7 @@ Connection::Connection(boost::asio::io_context& io, const Options& options,
       transport_(io),
       schedule_timer_(io),
       keys_(options, options.seed * 0x9e3779b97f4a7c15ULL + id),
-      parser_(options.key_size, static_cast<long>(options.value_size)),
+      parser_(options.key_size, static_cast<long>(options.value_size), options.protocol),
       capacity_(std::max(options.max_in_flight(), kFillDepth)),
       width_(options.multiget),
       sent_at_(capacity_),
@@ -104,17 +105,17 @@ void Connection::append_request(Nanos scheduled) {
     keys[0] = static_cast<std::uint32_t>(next_fill_++);
     kind_[slot] = RequestKind::kSet;
     key_count_[slot] = 1;
-    writer_.append_set(keys[0], out_);
+    next_opaque_ += writer_.append_set(keys[0], out_, next_opaque_);
   } else if (op_cycle_++ % (options_.set_ratio + options_.get_ratio) < options_.set_ratio) {
     keys[0] = static_cast<std::uint32_t>(keys_.next());
     kind_[slot] = RequestKind::kSet;
     key_count_[slot] = 1;
-    writer_.append_set(keys[0], out_);
+    next_opaque_ += writer_.append_set(keys[0], out_, next_opaque_);
   } else {
     for (unsigned i = 0; i < width_; ++i) keys[i] = static_cast<std::uint32_t>(keys_.next());
     kind_[slot] = RequestKind::kGet;
     key_count_[slot] = static_cast<std::uint8_t>(width_);
-    writer_.append_get({keys, width_}, out_);
+    next_opaque_ += writer_.append_get({keys, width_}, out_, next_opaque_);
   }
   sent_at_[slot] = scheduled;
   ++in_flight_;

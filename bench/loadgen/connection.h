@@ -7,9 +7,9 @@
 // Everything a request needs is allocated when the connection starts: the in-flight ring,
 // the send and receive buffers (they only grow while warming up).
 //
-// The wire format is RequestWriter's and ReplyParser's (the text protocol); the byte
-// stream is client::Transport's (a plain socket). A binary protocol (issue 14) or TLS
-// (issue 15) replaces one of those, not this.
+// The wire format is RequestWriter's and ReplyParser's (the text or the binary protocol,
+// as --protocol says); the byte stream is client::Transport's (a plain socket). TLS
+// (issue 15) replaces that, not this.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -94,6 +94,9 @@ class Connection {
   std::uint64_t op_cycle_ = 0;   // position in the set:get cycle
   Nanos next_send_ = 0;          // open loop: when the next request is due
   Nanos interval_ = 0;           // open loop: between this connection's requests
+  // Binary: the opaque of the next frame written. It runs on across phases, as the reply
+  // parser's count of the frames answered does.
+  std::uint32_t next_opaque_ = 0;
 
   // Requests in flight, oldest first, in a ring of `capacity_` slots.
   unsigned capacity_ = 0;

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  const loadgen::RequestWriter writer(o.key_size, o.value_size);
+  const loadgen::RequestWriter writer(o.key_size, o.value_size, o.protocol);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned t = 0; t < o.threads; ++t) {
     std::vector<unsigned> ids;

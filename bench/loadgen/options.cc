@@ -13,7 +13,9 @@ using client::parse_integer;
 std::string usage() {
   const Options d;
   return "usage: memstripe-bench (--tcp HOST:PORT | --unix PATH) [options]\n"
-         "Load generator for any memcached-compatible server (text protocol).\n\n"
+         "Load generator for any memcached-compatible server (text or binary protocol).\n\n"
+         "      --protocol P        text | binary (text); binary: SET, GETK, a multi-get as\n"
+         "                          GETKQ per key and a NOOP\n"
          "  -c, --connections N     connections in all (" + std::to_string(d.connections) + ")\n"
          "  -t, --threads N         threads, each with its own event loop (" + std::to_string(d.threads) + ")\n"
          "  -P, --pipeline N        requests in flight per connection (" + std::to_string(d.pipeline) + ")\n"
@@ -45,6 +47,10 @@ ParsedOptions fail(std::string message) {
 
 }  // namespace
 
+const char* protocol_name(Protocol protocol) noexcept {
+  return protocol == Protocol::kBinary ? "binary" : "text";
+}
+
 ParsedOptions parse_options(int argc, char** argv) {
   Options o;
   bool tcp = false;
@@ -66,6 +72,11 @@ ParsedOptions parse_options(int argc, char** argv) {
       if (!args.value(v) || v.empty()) return fail("--unix needs a socket path");
       o.endpoint = client::unix_endpoint(v);
       unix_socket = true;
+    } else if (args.is("--protocol")) {
+      if (!args.value(v)) return fail("--protocol needs text or binary");
+      if (v == "text") o.protocol = Protocol::kText;
+      else if (v == "binary") o.protocol = Protocol::kBinary;
+      else return fail("--protocol needs text or binary");
     } else if (args.is("-c", "--connections")) {
       if (!unsigned_opt(o.connections, 1)) return fail("--connections needs a number >= 1");
     } else if (args.is("-t", "--threads")) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "client/endpoint.h"
+#include "reply_outcome.h"
 
 namespace loadgen {
 
@@ -14,6 +15,7 @@ enum class KeyDistribution : std::uint8_t { kUniform, kZipf };
 
 struct Options {
   client::Endpoint endpoint;  // --tcp or --unix, exactly one
+  Protocol protocol = Protocol::kText;
 
   unsigned connections = 10;
   unsigned threads = 1;
@@ -61,6 +63,8 @@ struct ParsedOptions {
 };
 
 ParsedOptions parse_options(int argc, char** argv);
+// "text" or "binary", as --protocol takes it.
+const char* protocol_name(Protocol protocol) noexcept;
 std::string usage();
 
 }  // namespace loadgen

@@ -52,6 +52,7 @@ inline ReplyParser::Status ReplyParser::check(RequestKind kind, std::span<const 
 ReplyParser::Status ReplyParser::parse(RequestKind kind, std::span<const std::uint32_t> keys,
                                        std::string_view data, std::size_t& consumed,
                                        ReplyOutcome& outcome) {
+  if (protocol_ == Protocol::kBinary) return binary_.parse(kind, keys, data, consumed, outcome);
   std::size_t pos = 0;
   for (;;) {
     std::size_t used = 0;

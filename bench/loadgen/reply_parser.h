@@ -3,8 +3,8 @@
 // TextReplyReader reads the wire format; this checks what it read against what was asked:
 // a get's VALUEs must name the keys asked for, in order, with the size that was stored,
 // then END; a set must be STORED. Anything else is counted, by kind, and a reply it cannot
-// read at all is reported as malformed: the stream is lost. Another wire format (issue 14)
-// brings its own reader of client::ReplyHead; the checks stay.
+// read at all is reported as malformed: the stream is lost. In a binary run it hands each
+// reply to BinaryReplyParser, which checks the binary protocol's responses the same way.
 #pragma once
 
 #include <cstddef>
@@ -12,34 +12,19 @@
 #include <span>
 #include <string_view>
 
+#include "binary_reply_parser.h"
 #include "client/text_reply_reader.h"
+#include "reply_outcome.h"
 
 namespace loadgen {
 
-enum class RequestKind : std::uint8_t { kGet, kSet };
-
-enum class ReplyError : std::uint8_t {
-  kNone,
-  kError,        // ERROR
-  kClientError,  // CLIENT_ERROR ...
-  kServerError,  // SERVER_ERROR ...
-  kNotStored,    // NOT_STORED, EXISTS, NOT_FOUND to a set
-  kWrongValue,   // a VALUE of another size than was stored
-  kCount
-};
-
-struct ReplyOutcome {
-  unsigned hits = 0;
-  unsigned misses = 0;
-  ReplyError error = ReplyError::kNone;
-};
-
 class ReplyParser {
  public:
-  enum class Status : std::uint8_t { kNeedMore, kDone, kMalformed };
+  using Status = ParseStatus;
 
   // value_size: the size every VALUE must have; negative accepts any.
-  ReplyParser(unsigned key_size, long value_size) : key_size_(key_size), value_size_(value_size) {}
+  ReplyParser(unsigned key_size, long value_size, Protocol protocol = Protocol::kText)
+      : protocol_(protocol), key_size_(key_size), value_size_(value_size), binary_(key_size, value_size) {}
 
   // Parses the reply to a request of `kind` (for gets, for `keys`) from `data`, adding
   // to `consumed` the bytes it used. kNeedMore: everything usable was used; call again
@@ -49,12 +34,15 @@ class ReplyParser {
 
   // A reply line longer than this is garbage, not a reply to anything we sent.
   static constexpr std::size_t kMaxLine = client::TextReplyReader::kMaxLine;
+  // Nor is a binary response whose head (or whole body, without an item) is longer.
+  static constexpr std::size_t kMaxBinaryHead = client::BinaryReplyReader::kMaxHead;
 
  private:
   Status check(RequestKind kind, std::span<const std::uint32_t> keys, const client::ReplyHead& head,
                ReplyOutcome& outcome);
   void finish(ReplyOutcome& outcome, std::size_t key_count);
 
+  Protocol protocol_;
   unsigned key_size_;
   long value_size_;
   // Values are counted, never kept: their blocks are passed over as they arrive.
@@ -64,6 +52,7 @@ class ReplyParser {
   std::size_t next_key_ = 0;  // first requested key not yet answered
   unsigned hits_ = 0;
   ReplyError error_ = ReplyError::kNone;
+  BinaryReplyParser binary_;
 };
 
 }  // namespace loadgen

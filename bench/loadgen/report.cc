@@ -53,7 +53,7 @@ void json_histogram(const Histogram& h, std::ostream& out) {
 void print_table(const Report& r, std::ostream& out) {
   const Options& o = r.options;
   const Counters& c = r.stats.counters;
-  out << "target        " << o.target() << "\n"
+  out << "target        " << o.target() << ", " << protocol_name(o.protocol) << " protocol\n"
       << "load          " << o.connections << " connections (" << r.connections_up << " up), "
       << o.threads << " thread(s), " << (o.open_loop() ? "open loop at " + fixed(o.rate, 0) + " req/s"
                                                       : "closed loop, pipeline " + std::to_string(o.pipeline))
@@ -97,6 +97,7 @@ void write_json(const Report& r, std::ostream& out) {
   const Counters& c = r.stats.counters;
   out << "{\n  \"target\": " << json_string(o.target()) << ",\n"
       << "  \"transport\": \"" << (o.is_tcp() ? "tcp" : "unix") << "\",\n"
+      << "  \"protocol\": \"" << protocol_name(o.protocol) << "\",\n"
       << "  \"config\": {\"connections\": " << o.connections << ", \"threads\": " << o.threads
       << ", \"pipeline\": " << o.pipeline << ", \"keys\": " << o.key_count << ", \"distribution\": \""
       << (o.distribution == KeyDistribution::kZipf ? "zipf" : "uniform") << "\", \"zipf_skew\": "

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "client/tests/pieces.h"
 
 namespace client {
 namespace {
@@ -21,23 +24,19 @@ struct Read {
 Read read_in_pieces(TextReplyReader::Blocks blocks, const std::string& stream, const std::vector<std::size_t>& cuts) {
   TextReplyReader reader(blocks);
   Read result;
-  std::string buffer;
-  std::size_t from = 0;
-  auto feed = [&](std::size_t to) {
-    buffer.append(stream, from, to - from);
-    from = to;
+  testing::feed_in_pieces(stream, cuts, [&](std::string_view buffer) -> std::optional<std::size_t> {
     std::size_t pos = 0;
     for (;;) {
       std::size_t used = 0;
       ReplyHead head;
       std::string_view block;
-      const auto event = reader.read(std::string_view(buffer).substr(pos), used, head, block);
+      const auto event = reader.read(buffer.substr(pos), used, head, block);
       pos += used;
-      if (event == TextReplyReader::Event::kNeedMore) break;
+      if (event == TextReplyReader::Event::kNeedMore) return pos;
       if (event == TextReplyReader::Event::kMalformed) {
         result.malformed = true;
         result.error = std::string(reader.error());
-        return;
+        return std::nullopt;
       }
       if (event == TextReplyReader::Event::kHead) {
         result.lines.emplace_back(head.text);
@@ -46,13 +45,7 @@ Read read_in_pieces(TextReplyReader::Blocks blocks, const std::string& stream, c
         result.values.emplace_back(block);
       }
     }
-    buffer.erase(0, pos);
-  };
-  for (std::size_t cut : cuts) {
-    feed(cut);
-    if (result.malformed) return result;
-  }
-  feed(stream.size());
+  });
   return result;
 }
 

@@ -5,55 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/parse_in_pieces.h"
+
 namespace loadgen {
 namespace {
 
-struct Request {
-  RequestKind kind;
-  std::vector<std::uint32_t> keys;
-};
-
-struct Parsed {
-  std::vector<ReplyOutcome> outcomes;
-  bool malformed = false;
-};
-
-// Feeds `stream` to a parser in pieces cut at `cuts`, keeping unconsumed bytes as a
-// connection does, and collects one outcome per request.
-Parsed parse_in_pieces(const std::vector<Request>& requests, const std::string& stream,
-                       const std::vector<std::size_t>& cuts, long value_size = 3) {
-  ReplyParser parser(4, value_size);
-  Parsed result;
-  std::string buffer;
-  std::size_t next = 0;
-  std::size_t from = 0;
-  auto feed = [&](std::size_t to) {
-    buffer.append(stream, from, to - from);
-    from = to;
-    std::size_t pos = 0;
-    while (next < requests.size()) {
-      std::size_t consumed = 0;
-      ReplyOutcome outcome;
-      const auto status = parser.parse(requests[next].kind, requests[next].keys,
-                                       std::string_view(buffer).substr(pos), consumed, outcome);
-      pos += consumed;
-      if (status == ReplyParser::Status::kNeedMore) break;
-      if (status == ReplyParser::Status::kMalformed) {
-        result.malformed = true;
-        return;
-      }
-      result.outcomes.push_back(outcome);
-      ++next;
-    }
-    buffer.erase(0, pos);
-  };
-  for (std::size_t cut : cuts) {
-    feed(cut);
-    if (result.malformed) return result;
-  }
-  feed(stream.size());
-  return result;
-}
+using testing::parse_in_pieces;
+using testing::Parsed;
+using testing::Request;
 
 const std::vector<Request> kMixed = {
     {RequestKind::kGet, {1, 2, 3}},

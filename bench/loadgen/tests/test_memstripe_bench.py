@@ -125,6 +125,43 @@ def test_open_loop_sends_at_the_asked_rate(target):
     assert 0 < r["requests"] <= r["all_replies"]
 
 
+@pytest.mark.parametrize("multiget", [1, 8])
+def test_a_binary_run_is_checked_and_counted_as_a_text_one(target, multiget):
+    # Gets of one key are GETK, multi-gets GETKQ per key and a NOOP; pipelined in batches.
+    r = bench(target, "--protocol", "binary", "-c", 4, "-P", 4, "--batch", "--keys", 2000, "-n", 11000,
+              "--multiget", multiget)
+    assert r["protocol"] == "binary"
+    assert r["errors"] == 0 and r["requests"] == 11000
+    assert r["sets"] == 1000 and r["gets"] == 10000
+    assert r["hits"] == r["keys"] == multiget * r["gets"] and r["misses"] == 0
+    stats = server_stats(target)
+    assert int(stats["cmd_set"]) == 2000 + r["sets"]
+    assert int(stats["get_hits"]) == r["hits"]
+
+
+@pytest.mark.parametrize("multiget", [1, 4])
+def test_binary_misses_are_misses_not_errors(target, multiget):
+    r = bench(target, "--protocol", "binary", "--no-prefill", "--ratio", "0:1", "-c", 2, "-n", 500,
+              "--multiget", multiget)
+    assert r["errors"] == 0
+    assert r["hits"] == 0 and r["misses"] == 500 * multiget
+    assert int(server_stats(target)["get_misses"]) == 500 * multiget
+
+
+def test_binary_values_of_another_size_are_errors(target):
+    bench(target, "--protocol", "binary", "--keys", 100, "--value-size", 32, "-n", 10, "--ratio", "0:1")
+    r = bench(target, "--protocol", "binary", "--keys", 100, "--value-size", 64, "--no-prefill",
+              "--ratio", "0:1", "-n", 200, expect_code=3)
+    assert r["error_kinds"]["wrong_value"] == 200 and r["hits"] == 200
+
+
+def test_a_binary_value_too_large_is_a_server_error(target):
+    # Status 0x03 (too large): what the text protocol says as SERVER_ERROR.
+    r = bench(target, "--protocol", "binary", "--keys", 10, "--value-size", 2 * 1024 * 1024, "--no-prefill",
+              "--ratio", "1:0", "-n", 5, expect_code=3)
+    assert r["error_kinds"]["server_error"] == 5 and r["error_kinds"]["malformed"] == 0
+
+
 def test_no_server_is_an_error(tmp_path):
     proc = subprocess.run([BENCH, "--unix", str(tmp_path / "nothing.sock"), "-n", "1"],
                           capture_output=True, text=True, timeout=30)
