@@ -71,8 +71,9 @@ compare: build
 # The seed's get benchmark through every client in every language (Python, PHP, Ruby, Go,
 # Java, Node.js), both servers, both transports: bench/results/<date>-clients/.
 # COMPARE_CLIENTS_ARGS=--quick for a fast check.
-compare-clients: build
-	@bench/compare-clients --no-build --build-dir $(BUILD) $(COMPARE_CLIENTS_ARGS)
+# Builds only the server (bench/compare-clients does), not the whole tree.
+compare-clients: deps
+	@bench/compare-clients --build-dir $(BUILD) $(COMPARE_CLIENTS_ARGS)
 
 # memstripe-soak against memstripe and, for comparison, memcached at the same -m (16):
 # many connections over both transports, values of 0 B to 1 MiB that check themselves;

@@ -32,6 +32,7 @@ def go_driver(directory):
     assert shutil.which("go"), "go (golang-go) is installed by make deps"
     assert os.path.isdir(os.path.join(GOPATH, "src/github.com/bradfitz/gomemcache/memcache")), \
         "golang-github-bradfitz-gomemcache-dev is installed by make deps"
+    directory = os.path.abspath(str(directory))  # go wants an absolute GOCACHE
     env = {**os.environ, "GOPATH": GOPATH, "GO111MODULE": "off", "GOFLAGS": "", "GOPROXY": "off",
            "GOCACHE": os.path.join(str(directory), "cache")}
     binary = os.path.join(str(directory), "gomemcache_driver")
