@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= conf/memstripe.conf
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare soak clean
+.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare compare-clients soak clean
 
 all: build
 
@@ -67,6 +67,13 @@ bench: build
 # COMPARE_ARGS=--quick for a fast check.
 compare: build
 	@bench/compare --no-build --build-dir $(BUILD) $(COMPARE_ARGS)
+
+# The seed's get benchmark through every client in every language (Python, PHP, Ruby, Go,
+# Java, Node.js), both servers, both transports: bench/results/<date>-clients/.
+# COMPARE_CLIENTS_ARGS=--quick for a fast check.
+# Builds only the server (bench/compare-clients does), not the whole tree.
+compare-clients: deps
+	@bench/compare-clients --build-dir $(BUILD) $(COMPARE_CLIENTS_ARGS)
 
 # memstripe-soak against memstripe and, for comparison, memcached at the same -m (16):
 # many connections over both transports, values of 0 B to 1 MiB that check themselves;

@@ -2,14 +2,13 @@
 (endpoints.py), every client test once per transport (the `transport` fixture of
 tests/conftest.py)."""
 
-import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 
 import pytest
 
+import client_builds
 from driver import ClientDriver
 from endpoints import Cluster, ServerClock, require_memstripe, write_sasl_config
 
@@ -121,21 +120,11 @@ def libmemcached_served(request, clusters):
     return e
 
 
-SPYMEMCACHED_JAR = "/usr/share/java/spymemcached.jar"  # libspymemcached-java
-
-
 @pytest.fixture(scope="module")
 def spy_classpath(tmp_path_factory):
     """java/SpyDriver.java compiled against Debian's spymemcached, once per test module,
     into a temporary directory: the classpath that runs it."""
-    assert shutil.which("javac"), "javac (default-jdk-headless) is installed by make deps"
-    assert os.path.exists(SPYMEMCACHED_JAR), "libspymemcached-java is installed by make deps"
-    classes = tmp_path_factory.mktemp("spydriver")
-    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "java", "SpyDriver.java")
-    subprocess.run(["javac", "-J-XX:TieredStopAtLevel=1", "-Xlint:all", "-Werror", "-cp", SPYMEMCACHED_JAR,
-                    "-d", str(classes), source],
-                   check=True, timeout=120)
-    return f"{SPYMEMCACHED_JAR}:{classes}"
+    return client_builds.spy_classpath(tmp_path_factory.mktemp("spydriver"))
 
 
 @pytest.fixture(scope="session")
@@ -147,26 +136,12 @@ def npm_install():
     temporary = []
 
     def install(name):
-        assert shutil.which("npm"), "npm is installed by make deps"
         root = os.environ.get("MEMSTRIPE_NPM_DIR")
         if not root:
             if not temporary:
                 temporary.append(tempfile.mkdtemp(prefix="memstripe-npm-"))
             root = temporary[0]
-        package = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
-        target = os.path.join(root, name)
-        os.makedirs(target, exist_ok=True)
-        with open(os.path.join(package, "package-lock.json"), "rb") as f:
-            lock = hashlib.sha256(f.read()).hexdigest()
-        stamp = os.path.join(target, "node_modules", ".memstripe-lock-sha256")
-        if not os.path.exists(stamp) or open(stamp).read() != lock:
-            for file in ("package.json", "package-lock.json"):
-                shutil.copy(os.path.join(package, file), target)
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-                           cwd=target, check=True, timeout=300)
-            with open(stamp, "w") as f:
-                f.write(lock)
-        return os.path.join(target, "node_modules")
+        return client_builds.npm_install(name, root)
 
     yield install
     for directory in temporary:

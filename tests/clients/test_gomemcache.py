@@ -11,31 +11,17 @@ documentation says ErrNotStored); incr of a non-number is "memcache: client erro
 with the server's text; DeleteAll sends flush_all to the server of the key "" only;
 its default read/write timeout is 100 ms (the driver sets 5 s)."""
 
-import os
-import shutil
-import subprocess
-
 import pytest
 
+import client_builds
 from endpoints import largest_value_length
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.join(HERE, "go", "gomemcache_driver.go")
-GOPATH = "/usr/share/gocode"  # golang-github-bradfitz-gomemcache-dev
 MISS = "memcache: cache miss"
 
 
 @pytest.fixture(scope="module")
 def driver_binary(tmp_path_factory):
-    assert shutil.which("go"), "go (golang-go) is installed by make deps"
-    assert os.path.isdir(os.path.join(GOPATH, "src/github.com/bradfitz/gomemcache/memcache")), \
-        "golang-github-bradfitz-gomemcache-dev is installed by make deps"
-    build = tmp_path_factory.mktemp("gomemcache")
-    env = {**os.environ, "GOPATH": GOPATH, "GO111MODULE": "off", "GOFLAGS": "", "GOPROXY": "off",
-           "GOCACHE": str(build / "cache")}
-    binary = str(build / "gomemcache_driver")
-    subprocess.run(["go", "build", "-o", binary, SOURCE], env=env, check=True, timeout=120)
-    return binary
+    return client_builds.go_driver(tmp_path_factory.mktemp("gomemcache"))
 
 
 @pytest.fixture

@@ -7,6 +7,12 @@
 // so the driver keeps the last item it read for each key, and "CompareAndSwap" KEY VALUE
 // sends that item with the new value.
 //
+// "bench" is the client lab's timing loop (bench/compare-clients): VALUE STORED SEQUENCE
+// stores VALUE (a list of strings; gomemcache stores bytes, so it is encoded with
+// encoding/json, Go's usual way) under every key of STORED, then Gets each key of SEQUENCE
+// one call at a time, the call and the decoding of a hit timed alone on Go's monotonic
+// clock; it answers {"times_ns": [...], "hits": how many gets found a value}.
+//
 // Usage: gomemcache_driver SERVER   (host:port, or a UNIX socket's path: gomemcache takes a
 // server holding a "/" as a socket)
 package main
@@ -49,9 +55,47 @@ func stored(a []interface{}) *memcache.Item {
 	return it
 }
 
+func strs(v interface{}) []string {
+	var out []string
+	for _, s := range v.([]interface{}) {
+		out = append(out, str(s))
+	}
+	return out
+}
+
+func (d *driver) bench(value []string, stored, sequence []string) (interface{}, error) {
+	encoded, err := json.Marshal(value)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range stored {
+		if err := d.client.Set(&memcache.Item{Key: k, Value: encoded}); err != nil {
+			return nil, fmt.Errorf("bench: storing %q: %w", k, err)
+		}
+	}
+	times := make([]int64, 0, len(sequence))
+	hits := 0
+	for _, k := range sequence {
+		start := time.Now()
+		it, err := d.client.Get(k)
+		if err == nil {
+			var decoded []string
+			err = json.Unmarshal(it.Value, &decoded)
+			hits++
+		}
+		times = append(times, int64(time.Since(start)))
+		if err != nil && err != memcache.ErrCacheMiss {
+			return nil, err
+		}
+	}
+	return map[string]interface{}{"times_ns": times, "hits": hits}, nil
+}
+
 func (d *driver) call(method string, a []interface{}) (interface{}, error) {
 	c := d.client
 	switch method {
+	case "bench":
+		return d.bench(strs(a[0]), strs(a[1]), strs(a[2]))
 	case "Get":
 		it, err := c.Get(str(a[0]))
 		if err != nil {

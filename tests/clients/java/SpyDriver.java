@@ -7,6 +7,12 @@
 // carry strings, integers and arrays of strings only, which is all the small reader below
 // parses; the answers are written by hand too, as the JDK has no JSON.
 //
+// "bench" is the client lab's timing loop (bench/compare-clients): VALUE STORED SEQUENCE
+// stores VALUE (an ArrayList of Strings, which spymemcached's SerializingTranscoder writes
+// with Java serialisation) under every key of STORED, then gets each key of SEQUENCE one
+// call at a time, each timed alone with System.nanoTime; it answers
+// {"times_ns": [...], "hits": how many gets found a value}.
+//
 // Usage: java -cp spymemcached.jar:. SpyDriver text|binary HOST:PORT [USERNAME PASSWORD]
 
 import java.io.BufferedReader;
@@ -109,10 +115,31 @@ public final class SpyDriver {
             // incr/decr with a default create the key; without one a miss is -1.
             case "incr": return a.size() > 2 ? c.incr(s(a, 0), l(a, 1), l(a, 2), i(a, 3)) : c.incr(s(a, 0), l(a, 1));
             case "decr": return a.size() > 2 ? c.decr(s(a, 0), l(a, 1), l(a, 2), i(a, 3)) : c.decr(s(a, 0), l(a, 1));
+            case "bench": return bench(c, (List<?>) a.get(0), (List<?>) a.get(1), (List<?>) a.get(2));
             case "getStats": return bySocket(a.isEmpty() ? c.getStats() : c.getStats(s(a, 0)));
             case "getVersions": return bySocket(c.getVersions());
             default: throw new IllegalArgumentException("unknown operation " + op);
         }
+    }
+
+    private static Map<String, Object> bench(MemcachedClient c, List<?> value, List<?> stored, List<?> sequence)
+            throws Exception {
+        ArrayList<Object> serialisable = new ArrayList<>(value);
+        for (Object key : stored) {
+            if (!done(c.set((String) key, 0, serialisable))) throw new IllegalStateException("bench: storing " + key);
+        }
+        List<Long> times = new ArrayList<>(sequence.size());
+        long hits = 0;
+        for (Object key : sequence) {
+            long start = System.nanoTime();
+            Object found = c.get((String) key);
+            times.add(System.nanoTime() - start);
+            if (found != null) hits++;
+        }
+        Map<String, Object> out = new TreeMap<>();
+        out.put("times_ns", times);
+        out.put("hits", hits);
+        return out;
     }
 
     private static Boolean done(Future<Boolean> f) throws Exception {
@@ -135,6 +162,14 @@ public final class SpyDriver {
     private static String json(Object v) {
         if (v == null) return "null";
         if (v instanceof Boolean || v instanceof Number) return v.toString();
+        if (v instanceof List) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object e : (List<?>) v) {
+                if (b.length() > 1) b.append(", ");
+                b.append(json(e));
+            }
+            return b.append(']').toString();
+        }
         if (v instanceof Map) {
             StringBuilder b = new StringBuilder("{");
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {

@@ -3,6 +3,13 @@
 // JSON answer a line. Buffers come back as UTF-8 strings, flags as a number. "stats" takes
 // memjs's callback (it calls it once per server) and answers {server: {name: value}}.
 //
+// "bench" is the client lab's timing loop (bench/compare-clients): VALUE STORED SEQUENCE
+// stores VALUE (an Array of strings; memjs stores strings and Buffers, so it is
+// JSON.stringify'd, Node's usual way) under every key of STORED, then gets each key of
+// SEQUENCE one call at a time, the call and the JSON.parse of a hit timed alone with
+// process.hrtime (monotonic); it answers {"times_ns": [...], "hits": how many gets found a
+// value}.
+//
 // memjs waits for ever for an answer the server closed the connection without sending, so
 // every call races a deadline of its own.
 //
@@ -42,7 +49,27 @@ function stats() {
   });
 }
 
+async function bench(value, stored, sequence) {
+  const encoded = JSON.stringify(value);
+  for (const key of stored) {
+    if (!(await client.set(key, encoded, {}))) throw new Error(`bench: storing ${key} failed`);
+  }
+  const times = [];
+  let hits = 0;
+  for (const key of sequence) {
+    const start = process.hrtime.bigint();
+    const found = await client.get(key);
+    if (found.value !== null) {
+      JSON.parse(found.value);
+      hits++;
+    }
+    times.push(Number(process.hrtime.bigint() - start));
+  }
+  return { times_ns: times, hits };
+}
+
 function call(method, args) {
+  if (method === 'bench') return bench(...args);
   const work = method === 'stats' ? stats() : client[method](...args);
   let timer;
   const deadline = new Promise((_, reject) => {

@@ -6,7 +6,8 @@
 // result is [what the method returned, the last notice's text or null]. "gets" stands for
 // get($key, $flags, $cas), whose two out-parameters the generic call cannot return: it
 // answers [{"value", "flags", "cas"}, notice]. An argument "MEMCACHE_NAME" stands for that
-// constant.
+// constant. "bench" is the client lab's timing loop (bench.php), answered as its result
+// alone.
 //
 // Usage: php memcache_driver.php SERVER
 //   SERVER is host:port or a UNIX socket's path (given to the extension as unix://PATH,
@@ -22,6 +23,8 @@ if ($server[0] === '/') {
     // never retried, so a stopped one fails each call the same way.
     $m->addServer($host, (int)$port, false, 1, 5, -1);
 }
+
+require __DIR__ . '/bench.php';
 
 $notice = null;
 set_error_handler(function ($level, $message) use (&$notice) {
@@ -39,6 +42,12 @@ while (($line = fgets(STDIN)) !== false) {
     $args = array_map('argument', $request);
     $notice = null;
     try {
+        if ($method === 'bench') {
+            $get = fn($key) => $m->get($key);
+            $set = fn($key, $value) => $m->set($key, $value);
+            echo json_encode(['result' => bench($get, $set, ...$args)]), "\n";
+            continue;
+        }
         if ($method === 'gets') {
             $flags = null;
             $cas = null;

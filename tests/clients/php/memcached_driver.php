@@ -4,7 +4,10 @@
 // line, [method, arguments...], called on a Memcached object, and one JSON answer a line:
 // the result is [what the method returned, the name of getResultCode()], since
 // php-memcached reports failures through the result code. An argument "Memcached::NAME"
-// stands for that constant.
+// stands for that constant. "bench" is the client lab's timing loop (bench.php), answered
+// as its result alone; it first sets OPT_TCP_NODELAY, as an application would: without it
+// a binary-protocol get waits on Nagle and delayed ACKs (libmemcached sends GETKQ, then NOOP),
+// about 10 ms a get against memcached as against memstripe.
 //
 // Usage: php memcached_driver.php text|binary SERVER [USERNAME PASSWORD]
 //   text keeps php-memcached's default protocol; binary sets OPT_BINARY_PROTOCOL.
@@ -32,6 +35,8 @@ if (isset($argv[3])) {
     $m->setSaslAuthData($argv[2], $argv[3]);
 }
 
+require __DIR__ . '/bench.php';
+
 $codes = [];
 foreach ((new ReflectionClass('Memcached'))->getConstants() as $name => $value) {
     if (str_starts_with($name, 'RES_')) {
@@ -46,6 +51,13 @@ function argument($a) {
 while (($line = fgets(STDIN)) !== false) {
     [$method, $args] = (function ($request) { return [array_shift($request), $request]; })(json_decode($line, true));
     try {
+        if ($method === 'bench') {
+            $m->setOption(Memcached::OPT_TCP_NODELAY, true);
+            $get = fn($key) => $m->get($key);
+            $set = fn($key, $value) => $m->set($key, $value);
+            echo json_encode(['result' => bench($get, $set, ...$args)]), "\n";
+            continue;
+        }
         $returned = $m->$method(...array_map('argument', $args));
         $answer = ['result' => [$returned, $codes[$m->getResultCode()] ?? (string)$m->getResultCode()]];
     } catch (Throwable $e) {
