@@ -31,17 +31,6 @@ bool BinaryReplyChecker::fail(std::string message) {
   return false;
 }
 
-void BinaryReplyChecker::digest_bytes(std::string_view bytes) {
-  for (const unsigned char c : bytes) digest_ = (digest_ ^ c) * 1099511628211ull;
-  digested_bytes_ += bytes.size();
-  if (kept_overflow_) return;
-  if (kept_.size() + bytes.size() > kKeepLimit) {
-    kept_overflow_ = true;
-    return;
-  }
-  kept_.append(bytes);
-}
-
 bool BinaryReplyChecker::feed(std::string_view bytes) {
   if (!error_.empty()) return false;
   bytes_ += bytes.size();
@@ -72,10 +61,10 @@ bool BinaryReplyChecker::packet(std::string_view p) {
   ++replies_;
   if (opcode == kStat && status == kSuccess && key != 0) {
     // The stat's name, not its value: values depend on the machine and on timing.
-    digest_bytes(p.substr(0, 24 + extras + key));
+    digest_.add(p.substr(0, 24 + extras + key));
     return true;
   }
-  digest_bytes(p);
+  digest_.add(p);
   return true;
 }
 

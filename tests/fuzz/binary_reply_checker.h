@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "reply_digest.h"
+
 namespace memstripe::fuzz {
 
 class BinaryReplyChecker {
@@ -17,28 +19,23 @@ class BinaryReplyChecker {
   bool at_reply_boundary() const noexcept { return partial_.empty(); }
 
   const std::string& error() const noexcept { return error_; }
-  std::uint64_t digest() const noexcept { return digest_; }
+  std::uint64_t digest() const noexcept { return digest_.digest(); }
   std::size_t bytes() const noexcept { return bytes_; }
-  std::size_t digested_bytes() const noexcept { return digested_bytes_; }
+  std::size_t digested_bytes() const noexcept { return digest_.bytes(); }
   std::size_t replies() const noexcept { return replies_; }
-  const std::string& kept() const noexcept { return kept_; }
-  bool kept_all() const noexcept { return !kept_overflow_; }
+  const std::string& kept() const noexcept { return digest_.kept(); }
+  bool kept_all() const noexcept { return digest_.kept_all(); }
 
-  static constexpr std::size_t kKeepLimit = 8u << 20;
 
  private:
   bool fail(std::string message);
   bool packet(std::string_view bytes);
-  void digest_bytes(std::string_view bytes);
 
   std::string partial_;  // a packet not yet whole
   std::string error_;
-  std::uint64_t digest_ = 14695981039346656037ull;  // FNV-1a
+  ReplyDigest digest_;
   std::size_t bytes_ = 0;
-  std::size_t digested_bytes_ = 0;
   std::size_t replies_ = 0;
-  std::string kept_;
-  bool kept_overflow_ = false;
 };
 
 }  // namespace memstripe::fuzz

@@ -48,22 +48,6 @@ bool ReplyChecker::fail(std::string message) {
   return false;
 }
 
-void ReplyChecker::digest_bytes(std::string_view bytes) {
-  digested_bytes_ += bytes.size();
-  for (unsigned char c : bytes) {
-    digest_ ^= c;
-    digest_ *= 1099511628211ull;
-  }
-  if (kept_overflow_) return;
-  if (kept_.size() + bytes.size() > kKeepLimit) {
-    kept_overflow_ = true;
-    kept_.clear();
-    kept_.shrink_to_fit();
-    return;
-  }
-  kept_.append(bytes);
-}
-
 bool ReplyChecker::at_reply_boundary() const noexcept {
   return error_.empty() && partial_.empty() && block_left_ == 0 && expect_ == Expect::kAny;
 }
@@ -80,7 +64,7 @@ bool ReplyChecker::feed(std::string_view bytes) {
         if (position == block_size_ && part[i] != '\r') return fail("a data block not followed by \\r\\n");
         if (position == block_size_ + 1 && part[i] != '\n') return fail("a data block not followed by \\r\\n");
       }
-      digest_bytes(part);
+      digest_.add(part);
       bytes_ += n;
       block_left_ -= n;
       bytes.remove_prefix(n);
@@ -104,8 +88,8 @@ bool ReplyChecker::feed(std::string_view bytes) {
     // memcached counts it), so the same input split differently may report other figures.
     std::string_view digested = text;
     if (starts_with(text, "STAT ")) digested = digested.substr(0, digested.rfind(' '));
-    digest_bytes(digested);
-    digest_bytes(crlf ? "\r\n" : "\n");
+    digest_.add(digested);
+    digest_.add(crlf ? "\r\n" : "\n");
     if (!line(text, crlf)) return false;
   }
   return true;

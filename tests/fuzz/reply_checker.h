@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "reply_digest.h"
+
 namespace memstripe::fuzz {
 
 class ReplyChecker {
@@ -25,20 +27,19 @@ class ReplyChecker {
   bool at_reply_boundary() const noexcept;
 
   const std::string& error() const noexcept { return error_; }
-  std::uint64_t digest() const noexcept { return digest_; }
+  std::uint64_t digest() const noexcept { return digest_.digest(); }
   std::size_t bytes() const noexcept { return bytes_; }
   // The bytes that went into the digest (STAT values left out): what two runs must agree on.
-  std::size_t digested_bytes() const noexcept { return digested_bytes_; }
+  std::size_t digested_bytes() const noexcept { return digest_.bytes(); }
   std::size_t replies() const noexcept { return replies_; }
-  // The replies as digested, while they stay under kKeepLimit bytes (for finding where
-  // two runs part); kept_all() says whether they did.
-  const std::string& kept() const noexcept { return kept_; }
-  bool kept_all() const noexcept { return !kept_overflow_; }
+  // The replies as digested, while they stay under ReplyDigest::kKeepLimit bytes (for
+  // finding where two runs part); kept_all() says whether they did.
+  const std::string& kept() const noexcept { return digest_.kept(); }
+  bool kept_all() const noexcept { return digest_.kept_all(); }
 
   // No reply line is longer (a VALUE line with a 250-byte key, a metadump line with a
   // URI-encoded one, a meta reply with every flag).
   static constexpr std::size_t kMaxLine = 4096;
-  static constexpr std::size_t kKeepLimit = 8u << 20;
 
  private:
   // What the next line may be.
@@ -51,7 +52,6 @@ class ReplyChecker {
   bool fail(std::string message);
   bool line(std::string_view text, bool crlf);
   bool meta_flags(std::string_view flags);
-  void digest_bytes(std::string_view bytes);
 
   Expect expect_ = Expect::kAny;
   char listing_ = 0;               // 'S' STAT, 'I' ITEM, 'k' key=
@@ -60,12 +60,9 @@ class ReplyChecker {
   std::uint64_t block_size_ = 0;   // the value's length, to find its "\r\n"
   bool after_block_get_ = false;   // the block belongs to a VALUE (not a VA)
   std::string error_;
-  std::uint64_t digest_ = 14695981039346656037ull;  // FNV-1a
+  ReplyDigest digest_;
   std::size_t bytes_ = 0;
-  std::size_t digested_bytes_ = 0;
   std::size_t replies_ = 0;
-  std::string kept_;
-  bool kept_overflow_ = false;
 };
 
 }  // namespace memstripe::fuzz
