@@ -119,7 +119,6 @@ void BinaryEncoder::stored(const PendingBinaryReply& reply, const storage::Store
     case storage::StoreStatus::kExists: return error(kKeyExists, kExistsText);
     case storage::StoreStatus::kNotFound: return error(kKeyNotFound, kNotFoundText);
     case storage::StoreStatus::kNotStored:
-    case storage::StoreStatus::kOutOfMemory:
       // memcached answers a refused add as "exists" and a refused replace as "not found".
       switch (reply.opcode) {
         case kAdd:

@@ -193,7 +193,6 @@ void write_meta_stored(const PendingStoreReply& reply, const storage::StoreResul
     case storage::StoreStatus::kNotStored: code = reply::kMetaNotStoredCode; break;
     case storage::StoreStatus::kExists: code = reply::kMetaExistsCode; break;
     case storage::StoreStatus::kNotFound: code = reply::kMetaNotFoundCode; break;
-    case storage::StoreStatus::kOutOfMemory: out.append(reply::kOutOfMemoryStoring); return;
   }
   ReplyLine line(out);
   line.text(code);

@@ -41,6 +41,9 @@ inline constexpr std::string_view kAuthenticationFailure = "CLIENT_ERROR authent
 inline constexpr std::string_view kBadAuthTokenFormat = "CLIENT_ERROR bad authentication token format\r\n";
 inline constexpr std::string_view kBadLineTermination = "CLIENT_ERROR bad command line termination\r\n";
 
+// Connections: to a client over the connection limit (-c), which is then closed.
+inline constexpr std::string_view kTooManyConnections = "ERROR Too many open connections\r\n";
+
 // Administration.
 inline constexpr std::string_view kFlushDisabled = "CLIENT_ERROR flush_all not allowed\r\n";
 inline constexpr std::string_view kShutdownDisabled = "ERROR: shutdown not enabled\r\n";

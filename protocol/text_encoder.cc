@@ -73,7 +73,6 @@ void TextEncoder::stored(const PendingStoreReply& reply, const storage::StoreRes
     case storage::StoreStatus::kNotStored: out.append(reply::kNotStored); return;
     case storage::StoreStatus::kExists: out.append(reply::kExists); return;
     case storage::StoreStatus::kNotFound: out.append(reply::kNotFound); return;
-    case storage::StoreStatus::kOutOfMemory: out.append(reply::kOutOfMemoryStoring); return;
   }
 }
 

@@ -9,56 +9,50 @@
 #include <cstring>
 #include <spdlog/spdlog.h>
 
-#include "server/worker_pool.h"
-
 namespace memstripe::server {
 
-void Connection::open(Worker& worker, int fd, const ListenerRecord& listener) {
-  auto* connection = new Connection(worker, fd, listener);
-  connection->reading_ = true;
-  if (!worker.poller().add(fd, *connection, true, false)) {
+void Connection::open(ConnectionServices& services, int fd, const ListenerRecord& listener) {
+  auto* connection = new Connection(services, fd, listener);
+  connection->interest_ = {.read = true, .write = false};
+  if (!services.poller.add(fd, *connection, true, false)) {
     spdlog::warn("<{} cannot serve a new connection: {}", fd, std::strerror(errno));
     ::close(fd);
-    connection->closed_ = true;
-    worker.on_connection_closed();
+    services.on_closed();
     delete connection;
     return;
   }
-  worker.registry().add(*connection);
+  services.registry.add(*connection);
   SPDLOG_TRACE("<{} new client connection on {}", fd, listener.address);
 }
 
-Connection::Connection(Worker& worker, int fd, const ListenerRecord& listener)
-    : ConnectionRecord(fd, listener, worker.cache().clock().now()),
-      worker_(worker),
-      session_(worker.cache(), worker.state(), worker.commands(), worker.protocol()) {}
+Connection::Connection(ConnectionServices& services, int fd, const ListenerRecord& listener)
+    : ConnectionRecord(fd, listener, services.cache.clock().now()),
+      services_(services),
+      session_(services.cache, services.server, services.commands, services.protocol) {}
 
 Connection::~Connection() = default;
 
 void Connection::update_interest() {
-  const bool read =
-      lingering_ || (!close_after_replies_ && !worker_.draining() && pending_output() < kMaxPendingOutput);
-  const bool write = pending_output() > 0;
-  if (write) set_state(ConnectionState::kWriting);
-  if (read == reading_ && write == writing_) return;
-  if (!worker_.poller().change(fd(), *this, read, write)) {
+  const Interest wanted{.read = wants_input(), .write = pending_output() > 0};
+  if (wanted.write) set_state(ConnectionState::kWriting);
+  if (wanted == interest_) return;
+  if (!services_.poller.change(fd(), *this, wanted.read, wanted.write)) {
     SPDLOG_DEBUG("<{} cannot wait on the socket: {}", fd(), std::strerror(errno));
     return close();
   }
-  reading_ = read;
-  writing_ = write;
+  interest_ = wanted;
 }
 
 void Connection::on_events(std::uint32_t events) {
   in_handler_ = true;
-  if ((events & EPOLLOUT) && !closed_) {
+  if ((events & EPOLLOUT) && !closed()) {
     if (flush()) {
       after_io();
       ask_for_turn();  // requests left buffered by backpressure may run again
     }
   }
-  if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !closed_) {
-    if (reading_) {
+  if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !closed()) {
+    if (interest_.read) {
       on_readable();  // a hang-up or an error surfaces as a read of 0 bytes or a failure
     } else if (events & (EPOLLHUP | EPOLLERR)) {
       close();  // not reading (backpressure, draining): the peer is gone
@@ -69,39 +63,39 @@ void Connection::on_events(std::uint32_t events) {
 }
 
 void Connection::on_turn() {
-  turn_pending_ = false;
+  turn_asked_ = false;
   in_handler_ = true;
-  if (!closed_ && !lingering_) serve(false);
+  if (!closed() && !lingering()) serve(false);
   in_handler_ = false;
   delete_if_finished();
 }
 
 void Connection::on_readable() {
-  if (lingering_) return discard_input();
+  if (lingering()) return discard_input();
   serve(true);
 }
 
 void Connection::serve(bool read_socket) {
-  unsigned requests_left = worker_.state().options().requests_per_event;
+  unsigned requests_left = services_.requests_per_event;
   // Backpressure holds for requests already buffered too: they wait for writability.
-  if (yielded_ && pending_output() < kMaxPendingOutput) {
-    yielded_ = false;
+  // (Draining does not: what was read is answered.)
+  if (phase_ == Phase::kYielded && !backpressured()) {
+    phase_ = Phase::kServing;
     if (!process_input(requests_left)) return;
   }
   // While a read fills all the room it was given there is probably more: read again.
-  while (read_socket && requests_left > 0 && !close_after_replies_ && !worker_.draining() &&
-         pending_output() < kMaxPendingOutput) {
+  while (read_socket && requests_left > 0 && takes_requests() && !backpressured()) {
     const ReadResult r = read_once();
     if (r == ReadResult::kClosed) return;
     if (r == ReadResult::kWouldBlock || r == ReadResult::kEndOfInput) break;
     if (!process_input(requests_left)) return;
     if (r != ReadResult::kFilled) break;
   }
-  if (requests_left == 0 && !in_.empty() && !close_after_replies_) {
+  if (requests_left == 0 && !in_.empty() && phase_ != Phase::kClosingAfterReplies) {
     // Perhaps only the start of a command is left, and the next turn finds nothing to do;
     // telling would mean parsing ahead.
-    yielded_ = true;
-    worker_.commands().conn_yields.add();
+    phase_ = Phase::kYielded;
+    services_.commands.conn_yields.add();
   }
   if (!flush()) return;
   after_io();
@@ -109,13 +103,13 @@ void Connection::serve(bool read_socket) {
 }
 
 void Connection::ask_for_turn() {
-  if (closed_ || lingering_ || !yielded_ || turn_pending_ || pending_output() >= kMaxPendingOutput) return;
-  turn_pending_ = true;
-  worker_.poller().defer(*this);
+  if (phase_ != Phase::kYielded || turn_asked_ || backpressured()) return;
+  turn_asked_ = true;
+  services_.poller.defer(*this);
 }
 
 Connection::ReadResult Connection::read_once() {
-  if (!in_.held()) worker_.buffers().take(in_);
+  if (!in_.held()) services_.buffers.take(in_);
   in_.compact();
   std::span<char> sink = session_.value_sink();
   if (sink.empty() && in_.space() == 0) {
@@ -148,8 +142,8 @@ Connection::ReadResult Connection::read_once() {
       if (n > 0) in_.end += static_cast<std::uint32_t>(n);
     }
     if (n > 0) {
-      worker_.commands().bytes_read.add(static_cast<std::uint64_t>(n));
-      set_last_command(worker_.cache().clock().now());
+      services_.commands.bytes_read.add(static_cast<std::uint64_t>(n));
+      set_last_command(services_.cache.clock().now());
       return static_cast<std::size_t>(n) == room ? ReadResult::kFilled : ReadResult::kSome;
     }
     if (n == 0) {
@@ -161,7 +155,7 @@ Connection::ReadResult Connection::read_once() {
         close();
         return ReadResult::kClosed;
       }
-      close_after_replies_ = true;
+      phase_ = Phase::kClosingAfterReplies;
       return ReadResult::kEndOfInput;
     }
     if (errno == EINTR) continue;
@@ -173,7 +167,7 @@ Connection::ReadResult Connection::read_once() {
 }
 
 protocol::OutputQueue& Connection::output() {
-  if (!out_) out_ = worker_.output_queues().take();
+  if (!out_) out_ = services_.output_queues.take();
   return *out_;
 }
 
@@ -192,7 +186,7 @@ bool Connection::process_input(unsigned& requests_left) {
         return false;
       case protocol::Session::Close::kAfterReplies:
         SPDLOG_TRACE("<{} closing after the replies: {}", fd(), session_.close_reason());
-        close_after_replies_ = true;
+        phase_ = Phase::kClosingAfterReplies;
         in_.begin = in_.end;  // nothing after `quit` is read
         return true;
       case protocol::Session::Close::kNo:
@@ -233,7 +227,7 @@ bool Connection::flush() {
     }
     if (sent > 0) {
       out_->consume(static_cast<std::size_t>(sent));
-      worker_.commands().bytes_written.add(static_cast<std::uint64_t>(sent));
+      services_.commands.bytes_written.add(static_cast<std::uint64_t>(sent));
       continue;
     }
     if (sent < 0 && errno == EINTR) continue;
@@ -246,21 +240,20 @@ bool Connection::flush() {
 }
 
 void Connection::after_io() {
-  if (closed_ || lingering_) return;
-  if (close_after_replies_ && pending_output() == 0) return close();
+  if (closed() || lingering()) return;
+  if (phase_ == Phase::kClosingAfterReplies && pending_output() == 0) return close();
   // Draining answers every request already read, those a yield left buffered too.
-  if (worker_.draining() && pending_output() == 0 && !yielded_) return linger();
+  if (services_.draining && pending_output() == 0 && phase_ == Phase::kServing) return linger();
   update_interest();
-  if (closed_) return;
+  if (closed()) return;
   give_back_idle_memory();
-  if (!writing_) {
+  if (!interest_.write) {
     set_state(!session_.value_sink().empty() ? ConnectionState::kReadingValue : ConnectionState::kWaiting);
   }
 }
 
 void Connection::linger() {
-  lingering_ = true;
-  heard_while_lingering_ = true;  // the first check only starts the quiet period
+  phase_ = Phase::kLingering;  // the first check only starts the quiet period
   if (::shutdown(fd(), SHUT_WR) != 0) return close();
   discard_input();
 }
@@ -270,7 +263,7 @@ void Connection::discard_input() {
   for (;;) {
     const ssize_t n = ::read(fd(), scratch, sizeof scratch);
     if (n > 0) {
-      heard_while_lingering_ = true;
+      phase_ = Phase::kLingering;  // heard from: the quiet period starts again
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -280,25 +273,24 @@ void Connection::discard_input() {
 }
 
 void Connection::linger_check() {
-  if (closed_ || !lingering_) return;
-  if (!heard_while_lingering_) return close();
-  heard_while_lingering_ = false;
+  if (phase_ == Phase::kLingeringQuiet) return close();
+  if (phase_ == Phase::kLingering) phase_ = Phase::kLingeringQuiet;
 }
 
 void Connection::give_back_idle_memory() {
   if (in_.held() && in_.empty() && !session_.mid_command() && session_.value_sink().empty()) {
-    worker_.buffers().give(in_);
+    services_.buffers.give(in_);
   }
-  if (out_ && out_->empty()) worker_.output_queues().give(out_);
+  if (out_ && out_->empty()) services_.output_queues.give(out_);
 }
 
 void Connection::drain() {
-  if (closed_) return;
+  if (closed()) return;
   after_io();  // the worker is draining: wait only to write, or close when all is sent
 }
 
 void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
-  if (closed_) return;
+  if (closed()) return;
   const storage::RelTime idle_for = now - last_command();
   const ConnectionState s = state();
   if (idle_timeout > 0 && idle_for > idle_timeout &&
@@ -309,25 +301,25 @@ void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
 }
 
 void Connection::close() {
-  if (closed_) return;
-  closed_ = true;
+  if (closed()) return;
+  phase_ = Phase::kClosed;
   set_state(ConnectionState::kClosing);
   SPDLOG_TRACE("<{} connection closed", fd());
   // Unlisted first: once `stats conns` cannot see it, the descriptor may go.
-  worker_.registry().remove(*this);
-  if (turn_pending_) worker_.poller().cancel_turn(*this);
+  services_.registry.remove(*this);
+  if (turn_asked_) services_.poller.cancel_turn(*this);
   ::close(fd());  // also takes it out of the poller's set
-  worker_.output_queues().give(out_);  // clears it: referenced values are let go
+  services_.output_queues.give(out_);  // clears it: referenced values are let go
   if (in_.held()) {
     in_.begin = in_.end = 0;
-    worker_.buffers().give(in_);
+    services_.buffers.give(in_);
   }
-  worker_.on_connection_closed();
+  services_.on_closed();
   delete_if_finished();
 }
 
 void Connection::delete_if_finished() {
-  if (closed_ && !in_handler_) delete this;
+  if (closed() && !in_handler_) delete this;
 }
 
 }  // namespace memstripe::server

@@ -3,10 +3,11 @@
 // executed in one go), and sends the replies with gathered writes that reference values
 // rather than copy them.
 //
-// Syscalls per request, the cost that matters here: one read when the worker's
-// SocketPoller reports the socket readable, and one sendmsg for the replies; only a
-// partial write waits for writability. What the socket waits for is registered once and
-// changed only when it changes (backpressure, a partial write), not per request.
+// Syscalls per request, the cost that matters here: one recv when the worker's
+// SocketPoller reports the socket readable (a readv when a value's bytes go straight into
+// its item), and one send for the replies (a sendmsg when they are more than one buffer);
+// only a partial write waits for writability. What the socket waits for is registered once
+// and changed only when it changes (backpressure, a partial write), not per request.
 //
 // Memory: an idle connection holds no read buffer and no reply queue: it takes them from
 // its worker's pools when bytes arrive and gives them back once they are consumed and
@@ -26,17 +27,17 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "protocol/output_queue.h"
 #include "protocol/session.h"
 #include "server/connection_registry.h"
+#include "server/connection_services.h"
 #include "server/read_buffer_pool.h"
 #include "server/socket_poller.h"
 
 namespace memstripe::server {
-
-class Worker;
 
 class Connection final : public ConnectionRecord, public PolledSocket {
  public:
@@ -47,13 +48,13 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   // Entries per sendmsg (Linux allows 1024).
   static constexpr std::size_t kMaxIovecs = 128;
 
-  // Takes `fd` (non-blocking) and starts serving it on `worker`'s thread.
-  static void open(Worker& worker, int fd, const ListenerRecord& listener);
+  // Takes `fd` (non-blocking) and starts serving it on the thread that owns `services`.
+  static void open(ConnectionServices& services, int fd, const ListenerRecord& listener);
 
   // The worker is shutting down: read no more, send what is queued, then close.
   void drain();
-  // The worker's once-a-second check: closes a connection that has waited for a command
-  // longer than `idle_timeout` seconds (0: never).
+  // With -o idle_timeout, once a second: closes a connection that has waited for a
+  // command longer than `idle_timeout` seconds (0: never).
   void tick(storage::RelTime now, unsigned idle_timeout);
   // Closes at once.
   void close();
@@ -62,10 +63,51 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   void linger_check();
 
  private:
+  // Where the connection is in its life. (ConnectionState, in the registry, is the coarser
+  // memcached-named state that `stats conns` shows.)
+  //
+  //   kServing ──a turn ends at -R with requests still buffered──> kYielded
+  //   kYielded ──a turn runs them (output below kMaxPendingOutput)──> kServing
+  //   kServing ──end of input with replies unsent, or `quit`──> kClosingAfterReplies
+  //   kServing ──the worker drains and every reply is sent──> kLingering  (FIN sent)
+  //   kLingering ──a linger_check() with nothing read since the last──> kLingeringQuiet
+  //   kLingeringQuiet ──input arrives (read and dropped)──> kLingering
+  //   kClosingAfterReplies ──the last reply is sent──> kClosed
+  //   kLingeringQuiet ──the next linger_check()──> kClosed
+  //   any ──close(): an error, a protocol close, the client's end, a timeout──> kClosed
+  //
+  // Orthogonal to the phase, and kept apart because they mirror the poller rather than
+  // the client: what the socket is registered to wait for (interest_) and whether a turn
+  // asked of the poller is still to come (turn_asked_: it may outlive kYielded, when a
+  // readable event runs the buffered requests first).
+  enum class Phase : std::uint8_t {
+    kServing,              // reading and running requests
+    kYielded,              // the last turn ended with requests still buffered
+    kClosingAfterReplies,  // reads nothing more; closes once the queued replies are sent
+    kLingering,            // draining, FIN sent: input is read only to be dropped
+    kLingeringQuiet,       // lingering, and nothing arrived since the last linger_check()
+    kClosed,               // deleted once no handler of this connection is running
+  };
+  // What the socket is registered with the poller to wait for.
+  struct Interest {
+    bool read = false;
+    bool write = false;
+    friend bool operator==(const Interest&, const Interest&) = default;
+  };
   enum class ReadResult : std::uint8_t { kSome, kFilled, kWouldBlock, kEndOfInput, kClosed };
 
-  Connection(Worker& worker, int fd, const ListenerRecord& listener);
+  Connection(ConnectionServices& services, int fd, const ListenerRecord& listener);
   ~Connection();
+
+  bool closed() const noexcept { return phase_ == Phase::kClosed; }
+  bool lingering() const noexcept { return phase_ == Phase::kLingering || phase_ == Phase::kLingeringQuiet; }
+  // Requests are read and run: neither the client nor the worker is ending the connection.
+  bool takes_requests() const noexcept {
+    return (phase_ == Phase::kServing || phase_ == Phase::kYielded) && !services_.draining;
+  }
+  bool backpressured() const noexcept { return pending_output() >= kMaxPendingOutput; }
+  // Whether the socket should be waited on for readability now.
+  bool wants_input() const noexcept { return lingering() || (takes_requests() && !backpressured()); }
 
   void on_events(std::uint32_t events) override;
   void on_turn() override;
@@ -92,20 +134,15 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   std::size_t pending_output() const noexcept { return out_ ? out_->pending_bytes() : 0; }
   void delete_if_finished();
 
-  Worker& worker_;
+  ConnectionServices& services_;
   protocol::Session session_;
   // From the worker's pool while replies are queued; null when idle.
   std::unique_ptr<protocol::OutputQueue> out_;
   InputBuffer in_;
-  bool reading_ = false;     // the poller reports readability
-  bool writing_ = false;     // the poller reports writability
-  bool in_handler_ = false;  // on_events() is running: close() leaves deleting to it
-  bool closed_ = false;
-  bool close_after_replies_ = false;
-  bool lingering_ = false;         // linger(): FIN sent, input read only to be dropped
-  bool heard_while_lingering_ = false;  // since the last linger_check()
-  bool yielded_ = false;      // the last turn ended with requests still buffered
-  bool turn_pending_ = false;  // deferred to the poller, on_turn() not yet run
+  Phase phase_ = Phase::kServing;
+  Interest interest_;
+  bool turn_asked_ = false;  // deferred to the poller, on_turn() not yet run
+  bool in_handler_ = false;  // on_events() or on_turn() is running: close() leaves deleting to it
 };
 
 }  // namespace memstripe::server

@@ -7,6 +7,9 @@
 #include <chrono>
 #include <cstring>
 #include <spdlog/spdlog.h>
+#include <string_view>
+
+#include "protocol/responses.h"
 
 namespace memstripe::server {
 
@@ -86,7 +89,8 @@ void Listener::accept_pending() {
 void Listener::turn_away(int fd) {
   SPDLOG_DEBUG("<{} over the connection limit (-c {}): turned away", fd, state_.options().max_connections);
   // A fresh socket's send buffer has room: this either goes out whole or not at all.
-  ssize_t ignored = ::send(fd, kTooManyConnections.data(), kTooManyConnections.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  const std::string_view reply = protocol::reply::kTooManyConnections;
+  ssize_t ignored = ::send(fd, reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   (void)ignored;
   ::close(fd);
 }

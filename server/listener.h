@@ -7,17 +7,12 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <string_view>
-
 #include "server/connection_registry.h"
 #include "server/listen_socket.h"
 #include "server/server_state.h"
 #include "server/worker_pool.h"
 
 namespace memstripe::server {
-
-// memcached's words to a client over the connection limit; it is then closed.
-inline constexpr std::string_view kTooManyConnections = "ERROR Too many open connections\r\n";
 
 class Listener {
  public:

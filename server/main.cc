@@ -44,8 +44,9 @@ int serve(ms::ServerOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   ms::hold_signals();
   if (options.enable_coredumps) ms::raise_core_limit();
-  // Every client, plus the listeners, each worker's epoll, eventfd and timer, and the log.
-  if (std::string warning = ms::raise_descriptor_limit(options.max_connections + 32 + 4 * options.threads);
+  // Every client; the listeners, the main thread's loop and signals, and the log (within
+  // the 32); and each worker's epoll, eventfd and three timers.
+  if (std::string warning = ms::raise_descriptor_limit(options.max_connections + 32 + 5 * options.threads);
       !warning.empty()) {
     spdlog::warn("{}", warning);
   }

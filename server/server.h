@@ -1,6 +1,8 @@
 // The running daemon: the cache, the worker threads, the listeners, and the main thread's
-// loop (accepting, signals, the once-a-second clock). No Asio in this header: main.cc
-// and the tests include it cheaply.
+// loop (accepting, signals, and the upkeep that ticks the cache's clock and sweeps expired
+// items: every millisecond while clients send, backing off to once a second when they
+// stop; see maintenance_cadence.h). No Asio in this header: main.cc and the tests include
+// it cheaply.
 #pragma once
 
 #include <memory>

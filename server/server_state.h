@@ -33,7 +33,6 @@ class ServerState final : public protocol::ServerContext {
   ServerState(const ServerOptions& options, storage::Clock& clock);
 
   const ServerOptions& options() const noexcept { return options_; }
-  storage::Clock& clock() const noexcept { return clock_; }
 
   // The listener thread, for each accepted client: false when -c is reached (the client
   // is then turned away and counted as rejected).

@@ -61,8 +61,6 @@ bool SocketPoller::change(int fd, PolledSocket& socket, bool read, bool write) n
   return ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0;
 }
 
-void SocketPoller::remove(int fd) noexcept { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
-
 void SocketPoller::defer(PolledSocket& socket) { deferred_.push_back(&socket); }
 
 void SocketPoller::cancel_turn(PolledSocket& socket) noexcept {

@@ -7,7 +7,7 @@
 // through Asio (an async_wait on the set's descriptor) still cost a second epoll_wait and
 // an epoll_ctl per wake-up: five syscalls for a lone client's request where memcached
 // makes three. Here the loop blocks in epoll_wait on the set itself, so a request costs
-// that wait, its read and its sendmsg, and a wait is shared by every socket ready at once.
+// that wait, its recv and its send, and a wait is shared by every socket ready at once.
 // The io_context has no I/O objects and no timers (those would start Asio's reactor), so
 // running its ready handlers costs no syscall; a post() from another thread wakes the loop
 // through an eventfd in the set.
@@ -71,10 +71,9 @@ class SocketPoller {
   }
 
   // What `fd` waits for: readable, writable, both or neither. False if epoll refused.
+  // Closing the descriptor takes it out of the set.
   bool add(int fd, PolledSocket& socket, bool read, bool write) noexcept;
   bool change(int fd, PolledSocket& socket, bool read, bool write) noexcept;
-  // Closing the descriptor removes it from the set; this is for a socket that stays open.
-  void remove(int fd) noexcept;
 
   // Another turn for `socket`, once the sockets ready now have had theirs. A socket that
   // closes before its turn must cancel_turn().

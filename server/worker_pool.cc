@@ -11,12 +11,20 @@ namespace memstripe::server {
 Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
                const protocol::ProtocolConfig& protocol)
     : state_(state),
-      shared_(shared),
-      cache_(cache),
-      protocol_(protocol),
       tick_timer_(poller_, [this] { tick(); }),
       drain_timer_(poller_, [this] { drain_overdue(); }),
-      linger_timer_(poller_, [this] { linger_check(); }) {
+      linger_timer_(poller_, [this] { linger_check(); }),
+      services_{.poller = poller_,
+                .buffers = {},
+                .output_queues = {},
+                .registry = shared.connections,
+                .commands = shared.commands,
+                .cache = cache,
+                .server = state,
+                .protocol = protocol,
+                .requests_per_event = state.options().requests_per_event,
+                .draining = false,
+                .on_closed = [this] { on_connection_closed(); }} {
   if (state_.options().idle_timeout > 0) tick_timer_.expires_after(std::chrono::seconds(1));
 }
 
@@ -28,18 +36,18 @@ void Worker::adopt(int fd, const ListenerRecord& listener) {
 
 void Worker::start_connection(int fd, const ListenerRecord& listener) {
   ++open_connections_;
-  if (draining_) {
+  if (services_.draining) {
     ::close(fd);
     on_connection_closed();
     return;
   }
-  Connection::open(*this, fd, listener);
+  Connection::open(services_, fd, listener);
 }
 
 void Worker::on_connection_closed() {
   state_.release();
   --open_connections_;
-  if (draining_ && open_connections_ == 0) {
+  if (services_.draining && open_connections_ == 0) {
     drain_timer_.cancel();
     linger_timer_.cancel();
     poller_.stop();  // nothing left to wait for: run() returns
@@ -48,13 +56,13 @@ void Worker::on_connection_closed() {
 
 std::vector<Connection*> Worker::connections() {
   std::vector<Connection*> list;
-  registry().for_each([&](ConnectionRecord& r) { list.push_back(static_cast<Connection*>(&r)); });
+  services_.registry.for_each([&](ConnectionRecord& r) { list.push_back(static_cast<Connection*>(&r)); });
   return list;
 }
 
 void Worker::drain(std::chrono::milliseconds grace) {
   poller_.post([this, grace] {
-    draining_ = true;
+    services_.draining = true;
     tick_timer_.cancel();
     if (open_connections_ == 0) return poller_.stop();
     drain_timer_.expires_after(grace);
@@ -75,14 +83,16 @@ void Worker::linger_check() {
 }
 
 void Worker::run() {
-  // A handler never throws (errors arrive as error_codes); an exception escaping one is a
-  // bug, and ends the process through std::terminate.
+  // A connection's failures (a refused epoll_ctl, a read or a write that fails) close that
+  // connection, reported by errno, and the loop goes on. What escapes run() has no
+  // connection to blame (epoll_wait failing, memory running out inside a handler): it
+  // leaves the thread's body and ends the process through std::terminate.
   poller_.run();
 }
 
 void Worker::tick() {
-  if (draining_) return;
-  const storage::RelTime now = cache_.clock().now();
+  if (services_.draining) return;
+  const storage::RelTime now = services_.cache.clock().now();
   const unsigned idle_timeout = state_.options().idle_timeout;
   for (Connection* c : connections()) c->tick(now, idle_timeout);
   tick_timer_.expires_after(std::chrono::seconds(1));

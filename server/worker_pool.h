@@ -13,8 +13,7 @@
 #include <vector>
 
 #include "protocol/protocol_config.h"
-#include "server/output_queue_pool.h"
-#include "server/read_buffer_pool.h"
+#include "server/connection_services.h"
 #include "server/server_state.h"
 #include "server/socket_poller.h"
 #include "storage/cache.h"
@@ -38,30 +37,16 @@ class Worker {
   // The thread's body.
   void run();
 
-  // For this worker's connections, on its thread.
-  SocketPoller& poller() noexcept { return poller_; }
-  ReadBufferPool& buffers() noexcept { return buffers_; }
-  OutputQueuePool& output_queues() noexcept { return output_queues_; }
-  protocol::CommandStats& commands() noexcept { return shared_.commands; }
-  ConnectionRegistry& registry() noexcept { return shared_.connections; }
-  storage::Cache& cache() noexcept { return cache_; }
-  ServerState& state() noexcept { return state_; }
-  const protocol::ProtocolConfig& protocol() const noexcept { return protocol_; }
-  bool draining() const noexcept { return draining_; }
-  // A connection of this worker has closed (its client's slot is free again).
-  void on_connection_closed();
-
  private:
   void start_connection(int fd, const ListenerRecord& listener);
+  // A connection of this worker has closed (its client's slot is free again).
+  void on_connection_closed();
   void tick();
   void linger_check();
   void drain_overdue();
   std::vector<Connection*> connections();
 
   ServerState& state_;
-  WorkerShared& shared_;
-  storage::Cache& cache_;
-  const protocol::ProtocolConfig& protocol_;
   // One thread runs this io_context, and it has no I/O objects: Asio's reactor locking is
   // switched off. Posting from other threads stays safe: the scheduler still locks.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
@@ -69,13 +54,12 @@ class Worker {
   PollerTimer tick_timer_;    // with -o idle_timeout, once a second: Connection::tick()
   PollerTimer drain_timer_;
   PollerTimer linger_timer_;  // draining: Connection::linger_check()
-  ReadBufferPool buffers_;
-  OutputQueuePool output_queues_;
+  // What this worker's connections use of it; its `draining` is the worker's.
+  ConnectionServices services_;
   // Draining: how long a client still sending after its replies went out must stay quiet
   // before its connection may close without a reset.
   static constexpr std::chrono::milliseconds kLingerQuiet{250};
   std::size_t open_connections_ = 0;
-  bool draining_ = false;
 };
 
 class WorkerPool {

@@ -44,9 +44,8 @@ struct AllocResult {
 
 enum class StoreMode : std::uint8_t { kSet, kAdd, kReplace, kAppend, kPrepend, kCas };
 
-// store() itself never answers kOutOfMemory: allocate() refuses first. Callers that fold an
-// allocation and its store into one answer use it.
-enum class StoreStatus : std::uint8_t { kStored, kNotStored, kExists, kNotFound, kOutOfMemory };
+// Want of memory is allocate()'s answer (AllocStatus), never store()'s.
+enum class StoreStatus : std::uint8_t { kStored, kNotStored, kExists, kNotFound };
 
 struct StoreOptions {
   std::uint64_t compare_cas = 0;  // kCas (and meta `C` on any mode); 0 compares nothing
