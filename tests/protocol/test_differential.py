@@ -46,8 +46,12 @@ class Peer:
             i = int(m.group(1))
             return self.cas[i] if i < len(self.cas) else b"1"
         self.client.send(re.sub(rb"\{cas(\d+)\}", fill, command) + b"mn\r\n")
-        reply = self.client.read_until(b"MN\r\n")[:-4]
-        return self.masked(reply)
+        # A stream's own `mn` answers MN too: reading only to the first one would leave this
+        # command's replies unread, and the next test's flush_all could race with them.
+        reply = b""
+        for _ in range(command.split(b"\r\n").count(b"mn") + 1):
+            reply += self.client.read_until(b"MN\r\n")
+        return self.masked(reply[:-4])
 
     def masked(self, reply):
         out = []
