@@ -234,6 +234,26 @@ AllocResult Cache::allocate(std::string_view key, std::uint32_t flags, std::int6
   return result;
 }
 
+// --- prefetch -------------------------------------------------------------------------
+
+void Cache::prefetch(std::span<const std::string_view> keys) const noexcept {
+  const std::size_t n = std::min(keys.size(), kPrefetchKeys);
+  std::uint64_t hashes[kPrefetchKeys];
+  // The index is read under its lock, as everywhere; the lock is the shard's own line and
+  // costs little against the two misses it hides.
+  for (std::size_t i = 0; i < n; ++i) {
+    hashes[i] = hash_key(keys[i]);
+    Shard& shard = shard_for(hashes[i]);
+    std::lock_guard lock(shard.mutex);
+    shard.index.prefetch_bucket(hashes[i]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    Shard& shard = shard_for(hashes[i]);
+    std::lock_guard lock(shard.mutex);
+    shard.index.prefetch_head(hashes[i]);
+  }
+}
+
 // --- store ---------------------------------------------------------------------------
 
 StoreResult Cache::combine(StoreMode mode, NewItem& addition, const StoreOptions& options) {

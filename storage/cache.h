@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -48,6 +49,12 @@ class Cache final : private ItemUnlinker {
   StoreResult store(StoreMode mode, NewItem&& item, const StoreOptions& options = {});
 
   ReadResult read(std::string_view key, const ReadOptions& options = {});
+  // A hint before a pipeline's requests run: each of their lookups would miss the CPU
+  // cache twice in a row (the bucket, then the item's header), one request after the
+  // other. Touching every bucket, then every head item, first lets those misses overlap,
+  // so the lookups that follow hit. Changes nothing; at most kPrefetchKeys keys are used.
+  static constexpr std::size_t kPrefetchKeys = 16;
+  void prefetch(std::span<const std::string_view> keys) const noexcept;
   ItemDescription describe(std::string_view key);
   bool touch(std::string_view key, std::int64_t exptime);
   RemoveStatus remove(std::string_view key, const RemoveOptions& options = {});

@@ -38,6 +38,10 @@ Item* HashIndex::find(std::string_view key, std::uint64_t hash) noexcept {
   return nullptr;
 }
 
+void HashIndex::prefetch_head(std::uint64_t hash) noexcept {
+  if (ItemOffset o = *slot_for(hash); o != 0) __builtin_prefetch(arena_.item_at(o));
+}
+
 ItemOffset* HashIndex::find_slot(const Item* item, std::uint64_t hash) noexcept {
   ItemOffset target = arena_.offset_of(item);
   for (ItemOffset* slot = slot_for(hash); *slot != 0; slot = &arena_.item_at(*slot)->next) {

@@ -27,6 +27,9 @@ class HashIndex {
   HashIndex(const PageArena& arena, unsigned initial_power);
 
   Item* find(std::string_view key, std::uint64_t hash) noexcept;
+  // Cache::prefetch()'s two steps: the bucket `hash` falls in, then the item at its head.
+  void prefetch_bucket(std::uint64_t hash) noexcept { __builtin_prefetch(slot_for(hash)); }
+  void prefetch_head(std::uint64_t hash) noexcept;
   void insert(Item* item, std::uint64_t hash) noexcept;
   // Puts `replacement` where `old` was (same key).
   void replace(Item* old, Item* replacement, std::uint64_t hash) noexcept;

@@ -1,5 +1,8 @@
 #include "cache_fixture.h"
 
+#include <string>
+#include <vector>
+
 namespace memstripe::storage::testing {
 namespace {
 
@@ -13,6 +16,30 @@ TEST_F(ReadTest, HitAndMissAreCounted) {
   CacheStats s = cache_.stats();
   EXPECT_EQ(s.get_hits, 2u);
   EXPECT_EQ(s.get_misses, 1u);
+}
+
+// A prefetch is a hint: no counter, no access time and no item moves, whether its keys are
+// there or not, and while the index grows from under it.
+TEST_F(ReadTest, PrefetchChangesNothing) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5000; ++i) {
+    keys.push_back("key" + std::to_string(i));
+    ASSERT_EQ(set(keys.back(), "v"), StoreStatus::kStored);
+    if (i % 97 == 0) {
+      std::vector<std::string_view> batch(keys.end() - std::min<std::ptrdiff_t>(20, std::ssize(keys)), keys.end());
+      batch.push_back("missing");
+      cache_.prefetch(batch);
+    }
+  }
+  const CacheStats before = cache_.stats();
+  std::vector<std::string_view> all(keys.begin(), keys.end());
+  cache_.prefetch(all);
+  cache_.prefetch({});
+  const CacheStats after = cache_.stats();
+  EXPECT_EQ(after.get_hits, before.get_hits);
+  EXPECT_EQ(after.get_misses, before.get_misses);
+  EXPECT_EQ(after.curr_items, before.curr_items);
+  EXPECT_FALSE(cache_.read("key0").fetched_before);
 }
 
 TEST_F(ReadTest, FirstReadMarksFetched) {
