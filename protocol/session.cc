@@ -1,5 +1,6 @@
 #include "protocol/session.h"
 
+#include <array>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "protocol/admin_commands.h"
 #include "protocol/auth_commands.h"
 #include "protocol/key_commands.h"
+#include "protocol/pipeline_keys.h"
 #include "protocol/retrieval_commands.h"
 #include "protocol/stats_commands.h"
 #include "protocol/storage_commands.h"
@@ -93,15 +95,20 @@ bool Session::mid_command() const noexcept {
 template <class Codec>
 std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left) {
   constexpr bool kText = std::is_same_v<Codec, TextCodec>;
-  typename Codec::Request request;
-  // The text protocol parses meta lines into this.
-  [[maybe_unused]] std::conditional_t<kText, MetaRequest, std::monostate> meta;
+  typename Codec::Request& request = codec.request;
+  // A pipeline's lookups, prefetched together so that their cache misses overlap; a single
+  // request has nothing to overlap with and is left alone.
+  if (codec.decoder.at_command_line() && auth_.allows_commands()) {
+    std::array<std::string_view, storage::Cache::kPrefetchKeys> keys;
+    const std::size_t found = kText ? text_pipeline_keys(input, keys) : binary_pipeline_keys(input, keys);
+    if (found > 1) context_.cache.prefetch(std::span(keys.data(), found));
+  }
   std::size_t pos = 0;
   while (close_ == Close::kNo) {
     if (commands_left == 0 && codec.decoder.at_command_line()) break;
     DecodeResult decoded;
     if constexpr (kText) {
-      decoded = codec.decoder.decode(input.substr(pos), request, meta, auth_);
+      decoded = codec.decoder.decode(input.substr(pos), request, codec.meta, auth_);
     } else {
       decoded = codec.decoder.decode(input.substr(pos), request, auth_);
     }
