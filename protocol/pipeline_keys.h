@@ -1,8 +1,10 @@
-// The keys of the requests waiting at the front of a read, found without decoding them, so
-// that the cache can prefetch their lookups before the first of them runs
-// (storage::Cache::prefetch). A hint only: what these scanners get wrong costs a useless
-// prefetch, never a wrong answer, so they skip what they do not know rather than judge it;
-// the decoders stay the only judges of the bytes.
+// The keys of the binary requests waiting at the front of a read, found without decoding
+// them, so that the cache can prefetch their lookups before the first of them runs
+// (storage::Cache::prefetch). A hint only: what this scanner gets wrong costs a useless
+// prefetch, never a wrong answer, so it stops at what it does not know rather than judge
+// it; the decoder stays the only judge of the bytes. Binary only: a binary header names its
+// key's offset and length, where a text line must be split to find them, and that second
+// parse of every pipelined line cost more than the prefetch saved (bench/README, "Tried").
 #pragma once
 
 #include <cstddef>
@@ -11,11 +13,8 @@
 
 namespace memstripe::protocol {
 
-// Both fill `keys` from the front and return how many they found; they stop at the first
-// request that is not complete enough to show its key, or that they cannot step over. The
-// text one answers 0 at once for a read of one request naming one key, the unpipelined
-// client's every read, which has no lookups to overlap.
-std::size_t text_pipeline_keys(std::string_view input, std::span<std::string_view> keys) noexcept;
+// Fills `keys` from the front and returns how many it found; it stops at the first request
+// that is not complete enough to show its key, or that it cannot step over.
 std::size_t binary_pipeline_keys(std::string_view input, std::span<std::string_view> keys) noexcept;
 
 }  // namespace memstripe::protocol

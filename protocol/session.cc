@@ -96,12 +96,14 @@ template <class Codec>
 std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left) {
   constexpr bool kText = std::is_same_v<Codec, TextCodec>;
   typename Codec::Request& request = codec.request;
-  // A pipeline's lookups, prefetched together so that their cache misses overlap; a single
-  // request has nothing to overlap with and is left alone.
-  if (codec.decoder.at_command_line() && auth_.allows_commands()) {
-    std::array<std::string_view, storage::Cache::kPrefetchKeys> keys;
-    const std::size_t found = kText ? text_pipeline_keys(input, keys) : binary_pipeline_keys(input, keys);
-    if (found > 1) context_.cache.prefetch(std::span(keys.data(), found));
+  // A binary pipeline's lookups (the getkq ... noop of every binary multi-get), prefetched
+  // together so that their cache misses overlap; a single request has nothing to overlap.
+  if constexpr (!kText) {
+    if (codec.decoder.at_command_line() && auth_.allows_commands()) {
+      std::array<std::string_view, storage::Cache::kPrefetchKeys> keys;
+      const std::size_t found = binary_pipeline_keys(input, keys);
+      if (found > 1) context_.cache.prefetch(std::span(keys.data(), found));
+    }
   }
   std::size_t pos = 0;
   while (close_ == Close::kNo) {
