@@ -31,6 +31,19 @@ TEST_F(AdminCommands, FlushAllArgumentsAsMemcachedReadsThem) {
   EXPECT_EQ(server_.commands.cmd_flush.get(), 7u) << "refused ones count, malformed lines do not";
 }
 
+TEST_F(AdminCommands, RefreshCertsWithoutTlsSaysSoEvenWithNoreply) {
+  EXPECT_EQ(send("refresh_certs\r\nrefresh_certs noreply\r\n"), "Error TLS not enabled\r\nError TLS not enabled\r\n");
+}
+
+TEST_F(AdminCommands, RefreshCertsAsksTheServerAndAnswersOkOrWhyNot) {
+  server_.tls.enabled = true;
+  EXPECT_EQ(send("refresh_certs\r\nrefresh_certs noreply\r\nrefresh_certs any thing\r\n"), "OK\r\nOK\r\n");
+  EXPECT_EQ(server_.refreshes, 3);
+  server_.refresh_error = "Error loading the key: /k.pem : error:0A080002:SSL routines::key values mismatch";
+  EXPECT_EQ(send("refresh_certs\r\nrefresh_certs noreply\r\n"),
+            server_.refresh_error + "\r\n" + server_.refresh_error + "\r\n");
+}
+
 TEST_F(AdminCommands, VerbosityIsPassedToTheServerClampedToTwo) {
   EXPECT_EQ(send("verbosity 1\r\n"), "OK\r\n");
   EXPECT_EQ(server_.verbosity, 1);
