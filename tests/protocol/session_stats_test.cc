@@ -1,4 +1,5 @@
 // `stats` and its subcommands, and `lru_crawler metadump`, through a Session.
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <string>
