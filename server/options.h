@@ -48,7 +48,7 @@ struct ServerOptions {
   // Network. port: -1 picks an ephemeral port; 0 turns TCP off.
   int port = kDefaultPort;
   bool port_given = false;
-  std::vector<ListenAddress> listen{{kDefaultListenAddress, std::nullopt}};
+  std::vector<ListenAddress> listen{{kDefaultListenAddress, std::nullopt, false}};
   std::string listen_text = kDefaultListenAddress;  // -l as given, for `stats settings`
   bool listen_given = false;
   std::string unix_socket;

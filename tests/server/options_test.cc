@@ -20,7 +20,7 @@ ServerOptions parse_ok(std::vector<std::string> args) {
 TEST(Options, DefaultsAreMemcachedsExceptLoopbackListen) {
   ServerOptions o;
   EXPECT_EQ(o.port, 11211);
-  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt}}));
+  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt, false}}));
   EXPECT_EQ(o.memory_limit_mb, 64u);
   EXPECT_EQ(o.max_connections, 1024u);
   EXPECT_EQ(o.threads, 4u);
@@ -53,7 +53,7 @@ TEST(Options, LongFlagsTakeEqualsOrSeparateValues) {
   EXPECT_EQ(o.item_size_max, 2u << 20);
   EXPECT_EQ(o.pid_file, "/tmp/p");
   EXPECT_EQ(o.user, "nobody");
-  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"::1", std::nullopt}}));
+  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"::1", std::nullopt, false}}));
 }
 
 TEST(Options, NoValueFlagsBundle) {
@@ -104,10 +104,10 @@ TEST(Options, UnixSocketWithExplicitPortOrListenServesBoth) {
 
 TEST(Options, ListenTakesCommaSeparatedAddressesWithOptionalPorts) {
   ServerOptions o = parse_ok({"-l", "127.0.0.1,[::1]:11300,localhost:99,::1"});
-  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt},
-                                                  {"::1", 11300},
-                                                  {"localhost", 99},
-                                                  {"::1", std::nullopt}}));
+  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt, false},
+                                                  {"::1", 11300, false},
+                                                  {"localhost", 99, false},
+                                                  {"::1", std::nullopt, false}}));
   EXPECT_EQ(o.listen_text, "127.0.0.1,[::1]:11300,localhost:99,::1");
 }
 
@@ -432,7 +432,7 @@ TEST(LoadOptions, CommandLineOverridesTheConfigFile) {
   EXPECT_EQ(r.options.memory_limit_mb, 128u);  // from the file
   EXPECT_EQ(r.options.threads, 8u);            // from the file
   EXPECT_EQ(r.options.port, 12000);            // overridden
-  EXPECT_EQ(r.options.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt}}));  // replaced
+  EXPECT_EQ(r.options.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt, false}}));  // replaced
   EXPECT_EQ(r.options.verbosity, 2);  // replaced, not added to
   EXPECT_EQ(r.options.config_file, "/etc/ms.conf");
 }
