@@ -141,7 +141,7 @@ def test_a_notls_listener_and_the_unix_socket_stay_plaintext_beside_tls(server, 
 def test_a_tls_client_is_refused_by_a_notls_listener(server, pki):
     _, plain_port = tcp_ports(server)
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
-        tls_socket(plain_port, pki.context(), timeout=5).close()
+        tls_socket(plain_port, pki.context(), timeout=3).close()
 
 
 def test_plaintext_to_the_tls_port_is_closed_without_a_byte_and_counted(server):
