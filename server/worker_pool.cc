@@ -24,7 +24,9 @@ Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
                 .protocol = protocol,
                 .requests_per_event = state.options().requests_per_event,
                 .draining = false,
-                .on_closed = [this] { on_connection_closed(); }} {
+                .on_closed = [this] { on_connection_closed(); },
+                .tls = nullptr,
+                .tls_write_buffer = {}} {
   if (TlsContext* tls = state_.tls(); tls != nullptr) {
     tls_write_buffer_ = std::make_unique<char[]>(tls->options().write_buffer);
     services_.tls = tls;
