@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from harness import RawClient, ServerProcess, connect_socket, wait_for
+from harness import RawClient, ServerProcess, connect_socket, free_port, wait_for
 from server_helpers import run_to_exit, stats
 from tls_helpers import (Pki, closed_without_a_byte, handshake_errors, server_stats, tcp_ports, tls_client,
                          tls_serving, tls_socket, wait_for_handshake_errors)
@@ -38,7 +38,8 @@ def client(server, pki):
 
 def pymemcache_client(server, context, **kwargs):
     from pymemcache.client.base import Client
-    return Client(("127.0.0.1", server.port), tls_context=context, connect_timeout=10, timeout=10, **kwargs)
+    return Client(("127.0.0.1", server.port), tls_context=context, connect_timeout=10, timeout=10,
+                  default_noreply=False, **kwargs)
 
 
 # -- commands over TLS ------------------------------------------------------------------
@@ -63,7 +64,6 @@ def test_pymemcache_runs_every_command_family_over_tls(server, pki):
         assert c.touch("tls:k", 100)
         c.set_many({"tls:m1": b"1", "tls:m2": b"2"})
         assert c.get_many(["tls:m1", "tls:m2", "tls:absent"]) == {"tls:m1": b"1", "tls:m2": b"2"}
-        assert c.gat("tls:m1", 10) == b"1"
         assert c.delete("tls:m1")
         assert c.get("tls:m1") is None
         assert c.version().startswith(b"1.6")
@@ -78,6 +78,8 @@ def test_meta_commands_and_pipelines_work_over_tls(client):
     reply = client.request(b"ms tls:meta 5 T0\r\nhello\r\nmg tls:meta v f\r\nma tls:ctr N0 J7\r\nmn\r\n", b"MN\r\n")
     assert reply == b"HD\r\nVA 5 f0\r\nhello\r\nHD\r\nMN\r\n"
     assert client.request(b"md tls:meta\r\nmg tls:meta v\r\n", b"EN\r\n") == b"HD\r\nEN\r\n"
+    assert client.request(b"set tls:g 0 0 1\r\ng\r\ngat 100 tls:g\r\n", b"END\r\n") == \
+        b"STORED\r\nVALUE tls:g 0 1\r\ng\r\nEND\r\n"
     # Many requests in one write, many replies in one flush: gathered into few records.
     count = 500
     batch = b"".join(b"set tls:p%d 0 0 3\r\nabc\r\n" % i for i in range(count))
@@ -200,6 +202,7 @@ def test_min_version_3_refuses_a_tls_1_2_client(pki):
         assert server_stats(server, "settings")["ssl_min_version"] == "tlsv1.3"
 
 
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")
 def test_the_default_minimum_is_tls_1_2(server, pki):
     with tls_socket(server.port, pki.context(maximum_version=ssl.TLSVersion.TLSv1_2)) as s:
         assert s.version() == "TLSv1.2"
@@ -213,25 +216,43 @@ def test_the_default_minimum_is_tls_1_2(server, pki):
 
 # -- sessions ---------------------------------------------------------------------------
 
-def test_a_resumed_session_is_not_a_new_one(pki):
-    with tls_serving(pki, "ssl_session_cache") as server:
-        context = pki.context(maximum_version=ssl.TLSVersion.TLSv1_2)
-        assert server_stats(server)["ssl_new_sessions"] == "0"
-        with tls_socket(server.port, context) as first:
-            first.sendall(b"version\r\n")
-            assert first.recv(100).startswith(b"VERSION ")
-            session = first.session
-            assert not first.session_reused
-        assert server_stats(server)["ssl_new_sessions"] == "1"
-        with tls_socket(server.port, context) as again:
-            again.sendall(b"version\r\n")
-            assert again.recv(100).startswith(b"VERSION ")  # answered: the server's handshake is over
-        with context.wrap_socket(connect_socket(("127.0.0.1", server.port)), server_hostname="localhost",
-                                 session=session) as resumed:
-            resumed.sendall(b"version\r\n")
-            assert resumed.recv(100).startswith(b"VERSION ")
-            assert resumed.session_reused
-        assert server_stats(server)["ssl_new_sessions"] == "2"  # the first and `again`; not the resumed
+def new_sessions_along_a_resumption(port, stats_of, context_of):
+    """ssl_new_sessions after each of: a TLS 1.3 connection, one resuming its session, a
+    TLS 1.2 connection and one resuming that; and whether each resumed."""
+    counts, reused = [], []
+    for version in (None, ssl.TLSVersion.TLSv1_2):
+        context = context_of(version)
+        session = None
+        for _ in range(2):
+            with context.wrap_socket(connect_socket(("127.0.0.1", port)), server_hostname="localhost",
+                                     session=session) as s:
+                s.sendall(b"version\r\n")
+                assert s.recv(100).startswith(b"VERSION ")  # answered: the server's handshake is over
+                session = s.session
+                reused.append(s.session_reused)
+            counts.append(int(stats_of()["ssl_new_sessions"]))
+    return counts, reused
+
+
+def test_sessions_resume_and_new_ones_are_counted_as_memcached_counts_them(pki):
+    def context_of(version):
+        return pki.context(maximum_version=version) if version else pki.context()
+    suboptions = ["ssl_session_cache"]
+    with tls_serving(pki, *suboptions) as ours:
+        assert server_stats(ours)["ssl_new_sessions"] == "0"
+        our_counts, our_reused = new_sessions_along_a_resumption(ours.port, lambda: server_stats(ours), context_of)
+    assert our_reused == [False, True, False, True]
+    # OpenSSL's new-session callback, which memcached counts: each TLS 1.3 ticket issued
+    # (two on a full handshake, one on a resumption); a TLS 1.2 ticket session, never.
+    assert our_counts[0] > 0 and our_counts[1] > our_counts[0]
+    plain_port = free_port()
+    args = [*pki.server_args(*suboptions), "-l", f"notls:127.0.0.1:{plain_port}"]
+    with ServerProcess("memcached", args=args, unix=False) as theirs:
+        def their_stats():
+            with RawClient(connect_socket(("127.0.0.1", plain_port))) as c:
+                return stats(c)
+        their_counts, their_reused = new_sessions_along_a_resumption(theirs.port, their_stats, context_of)
+    assert (our_counts, our_reused) == (their_counts, their_reused)
 
 
 def test_without_the_session_cache_there_is_no_new_sessions_line(server):
@@ -257,6 +278,7 @@ def test_kernel_tls_is_asked_for_and_tls_works_with_or_without_the_kernel_module
 
 # -- clients ----------------------------------------------------------------------------
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Django 3.2 on Python 3.11
 def test_djangos_pymemcache_cache_works_over_tls(server, pki):
     import django
     from django.conf import settings
