@@ -1,10 +1,11 @@
-// Administration: flush_all, version, verbosity, shutdown, cache_memlimit and memstripe's
+// Administration: flush_all, version, verbosity, shutdown, cache_memlimit, refresh_certs and memstripe's
 // debug clock. (memcached's tuning commands for machinery memstripe does not have, such as
 // `lru tune` or `slabs automove`, are checked and answered by the decoder: there is
 // nothing to execute.)
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "protocol/command_context.h"
@@ -31,6 +32,8 @@ class AdminCommands {
   AdminStatus shutdown(const ShutdownRequest& request);
   AdminStatus set_memory_limit(const MemlimitRequest& request);
   void advance_clock(const AdvanceClockRequest& request);
+  // "" once the server reloaded its TLS certificate and key, else why it could not.
+  std::string refresh_certificates() { return context_.server.refresh_certificates(); }
 
  private:
   CommandContext& context_;

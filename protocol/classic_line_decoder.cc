@@ -262,6 +262,11 @@ LineOutcome decode_classic_line(const Command& command, TextRequest& request, Pe
       request.noreply = has_noreply(command.tokens);
       return answered(request, reply::kWatchDisabled);
     case CommandCode::kDebugAdvanceClock: return debug_advance_clock(command, request);
+    case CommandCode::kRefreshCerts:
+      // memcached looks at no argument but a last `noreply`.
+      request.noreply = has_noreply(command.tokens);
+      request.command = RefreshCertsRequest{};
+      return {};
     case CommandCode::kMetaGet:
     case CommandCode::kMetaSet:
     case CommandCode::kMetaDelete:

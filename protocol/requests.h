@@ -109,6 +109,9 @@ struct MemlimitRequest {
   std::uint32_t megabytes = 0;
 };
 
+// refresh_certs [noreply]: TLS's certificate and key, read again.
+struct RefreshCertsRequest {};
+
 // memstripe's test hook: debug_advance_clock <seconds>.
 struct AdvanceClockRequest {
   std::uint32_t seconds = 0;
@@ -167,7 +170,7 @@ struct NoRequest {};
 using Request = std::variant<NoRequest, GetRequest, TouchRequest, DescribeRequest, StoreRequest, RemoveRequest,
                              ArithmeticRequest, FlushRequest, VersionRequest, NoopRequest, QuitRequest,
                              VerbosityRequest, ShutdownRequest, MemlimitRequest, AdvanceClockRequest, StatsRequest,
-                             DumpRequest, SaslListRequest, SaslAuthRequest, AsciiAuthRequest>;
+                             DumpRequest, SaslListRequest, SaslAuthRequest, AsciiAuthRequest, RefreshCertsRequest>;
 
 // What a connection may ask before it has authenticated: nothing that reaches the cache.
 inline bool allowed_before_authentication(const Request& request) noexcept {

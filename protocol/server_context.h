@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "protocol/command_stats.h"
@@ -32,6 +33,14 @@ class ServerContext {
     // memcached's `libevent` line: the event library the workers run on.
     std::string_view event_library;
   };
+  // -Z: memcached's ssl_* lines of `stats`, shown only when TLS is on.
+  struct TlsStats {
+    bool enabled = false;
+    bool session_cache = false;  // ssl_new_sessions is shown only with ssl_session_cache
+    std::uint64_t new_sessions = 0;
+    std::uint64_t handshake_errors = 0;
+    std::uint64_t seconds_since_cert_refresh = 0;
+  };
 
   virtual ~ServerContext() = default;
   virtual ConnectionStats connection_stats() const = 0;
@@ -56,6 +65,11 @@ class ServerContext {
   virtual void request_graceful_shutdown() { request_shutdown(); }
   // A connection's SASL exchange (with -S); null when SASL cannot start.
   virtual std::unique_ptr<SaslSession> new_sasl_session() { return nullptr; }
+  virtual TlsStats tls_stats() const { return {}; }
+  // `refresh_certs`: reloads the TLS certificate and key for new connections. "" when that
+  // worked, else memcached's message saying why (without the line's end); this default is
+  // memcached's answer when TLS is off.
+  virtual std::string refresh_certificates() { return "Error TLS not enabled"; }
   // -Y: whether the password file holds this user with this password (compared in
   // constant time).
   virtual bool check_credentials(std::string_view /*user*/, std::string_view /*password*/) { return false; }

@@ -219,6 +219,13 @@ struct Session::Execution {
       encoder.unsupported(request, out);
     }
   }
+  void operator()(const RefreshCertsRequest&) {
+    if constexpr (kTextOnly) {
+      encoder.certificates_refreshed(request, AdminCommands(context()).refresh_certificates(), out);
+    } else {
+      encoder.unsupported(request, out);
+    }
+  }
   void operator()(const StatsRequest& stats) {
     auto lines = encoder.stat_lines(request, out);
     StatsCommands(context()).report(stats, lines);

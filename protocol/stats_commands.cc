@@ -155,6 +155,11 @@ void StatsCommands::general(StatSink& sink) {
   sink.number("log_watcher_skipped", 0);
   sink.number("log_watcher_sent", 0);
   sink.number("log_watchers", 0);
+  if (const ServerContext::TlsStats tls = context_.server.tls_stats(); tls.enabled) {
+    if (tls.session_cache) sink.number("ssl_new_sessions", tls.new_sessions);
+    sink.number("ssl_handshake_errors", tls.handshake_errors);
+    sink.number("time_since_server_cert_refresh", tls.seconds_since_cert_refresh);
+  }
   sink.number("unexpected_napi_ids", 0);
   sink.number("round_robin_fallback", 0);
   sink.number("bytes", cache.bytes);

@@ -47,6 +47,13 @@ class TextEncoder {
   void version(const TextRequest& request, std::string_view version, OutputQueue& out);
   // flush_all, verbosity, cache_memlimit, debug_advance_clock.
   void admin(const TextRequest& request, AdminStatus status, OutputQueue& out);
+  // refresh_certs: OK (noreply hides it), or why not: memcached writes that even with
+  // noreply.
+  void certificates_refreshed(const TextRequest& request, std::string_view error, OutputQueue& out) {
+    if (error.empty()) return classic(request, reply::kOk, out);
+    out.append(error);
+    out.append(reply::kCrlf);
+  }
   // A shutdown that goes ahead closes the connection without a reply.
   void shutdown_refused(const TextRequest& request, AdminStatus status, OutputQueue& out);
 

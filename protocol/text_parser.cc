@@ -141,6 +141,7 @@ Command parse_command(std::string_view line, const ParseOptions& options) noexce
   else if (name == "watch") code = CommandCode::kWatch;
   else if (name == "verbosity") pick(either(3, 4), CommandCode::kVerbosity);
   else if (name == "lru") pick(ntokens >= 3, CommandCode::kLru);
+  else if (name == "refresh_certs") code = CommandCode::kRefreshCerts;
   else if (t.last().starts_with(kHttpVersionPrefix)) code = CommandCode::kHttp;
   return command;
 }

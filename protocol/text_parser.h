@@ -90,6 +90,7 @@ enum class CommandCode : std::uint8_t {
   kMetaArithmetic,
   kMetaNoop,
   kMetaDebug,
+  kRefreshCerts,  // memcached's TLS builds
   // memstripe's test hook, only with ProtocolConfig::debug_clock.
   kDebugAdvanceClock,
 };

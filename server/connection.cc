@@ -12,7 +12,18 @@
 namespace memstripe::server {
 
 void Connection::open(ConnectionServices& services, int fd, const ListenerRecord& listener) {
-  auto* connection = new Connection(services, fd, listener);
+  std::unique_ptr<TlsSession> tls;
+  if (listener.tls && services.tls != nullptr) {
+    tls = services.tls->new_session(fd);
+    if (!tls) {
+      spdlog::warn("<{} cannot start TLS on a new connection", fd);
+      services.tls->count_handshake_error();
+      ::close(fd);
+      services.on_closed();
+      return;
+    }
+  }
+  auto* connection = new Connection(services, fd, listener, std::move(tls));
   connection->interest_ = {.read = true, .write = false};
   if (!services.poller.add(fd, *connection, true, false)) {
     spdlog::warn("<{} cannot serve a new connection: {}", fd, std::strerror(errno));
@@ -25,15 +36,18 @@ void Connection::open(ConnectionServices& services, int fd, const ListenerRecord
   SPDLOG_TRACE("<{} new client connection on {}", fd, listener.address);
 }
 
-Connection::Connection(ConnectionServices& services, int fd, const ListenerRecord& listener)
+Connection::Connection(ConnectionServices& services, int fd, const ListenerRecord& listener,
+                       std::unique_ptr<TlsSession> tls)
     : ConnectionRecord(fd, listener, services.cache.clock().now()),
       services_(services),
-      session_(services.cache, services.server, services.commands, services.protocol) {}
+      session_(services.cache, services.server, services.commands, services.protocol),
+      phase_(tls ? Phase::kHandshaking : Phase::kServing),
+      tls_(std::move(tls)) {}
 
 Connection::~Connection() = default;
 
 void Connection::update_interest() {
-  const Interest wanted{.read = wants_input(), .write = pending_output() > 0};
+  const Interest wanted{.read = wants_input(), .write = pending_output() > 0 || tls_wants_write_};
   if (wanted.write) set_state(ConnectionState::kWriting);
   if (wanted == interest_) return;
   if (!services_.poller.change(fd(), *this, wanted.read, wanted.write)) {
@@ -45,8 +59,16 @@ void Connection::update_interest() {
 
 void Connection::on_events(std::uint32_t events) {
   in_handler_ = true;
+  if (phase_ == Phase::kHandshaking) {
+    continue_handshake();  // whatever the event: a hang-up or an error fails the step
+    in_handler_ = false;
+    return delete_if_finished();
+  }
   if ((events & EPOLLOUT) && !closed()) {
-    if (flush()) {
+    if (tls_wants_write_) {
+      tls_wants_write_ = false;
+      serve(true);  // the read that had to write first goes on (and flushes)
+    } else if (flush()) {
       after_io();
       ask_for_turn();  // requests left buffered by backpressure may run again
     }
@@ -65,7 +87,8 @@ void Connection::on_events(std::uint32_t events) {
 void Connection::on_turn() {
   turn_asked_ = false;
   in_handler_ = true;
-  if (!closed() && !lingering()) serve(false);
+  // TLS: what OpenSSL holds decrypted is read on this turn (the socket will not report it).
+  if (!closed() && !lingering()) serve(tls_ && tls_->has_pending());
   in_handler_ = false;
   delete_if_finished();
 }
@@ -102,8 +125,42 @@ void Connection::serve(bool read_socket) {
   ask_for_turn();
 }
 
+void Connection::continue_handshake() {
+  tls_wants_write_ = false;
+  switch (tls_->handshake()) {
+    case TlsSession::Status::kOk:
+      phase_ = Phase::kServing;
+      set_last_command(services_.cache.clock().now());  // idle from here, for -o idle_timeout
+      SPDLOG_DEBUG("<{} TLS established: {}", fd(), tls_->describe());
+      if (tls_->has_pending()) return serve(true);
+      return after_io();
+    case TlsSession::Status::kWantRead:
+      return update_interest();
+    case TlsSession::Status::kWantWrite:
+      tls_wants_write_ = true;
+      return update_interest();
+    case TlsSession::Status::kClosed:
+      return handshake_failed("the client left");
+    case TlsSession::Status::kFailed:
+      return handshake_failed(tls_->error().c_str());
+  }
+}
+
+void Connection::handshake_failed(const char* why) {
+  services_.tls->count_handshake_error();
+  SPDLOG_DEBUG("<{} TLS handshake failed: {}", fd(), why);
+  // What the client sent and OpenSSL did not read (plaintext, say) would turn the close
+  // into a reset: read it away first, once.
+  char scratch[4096];
+  ssize_t ignored = ::recv(fd(), scratch, sizeof scratch, MSG_DONTWAIT);
+  (void)ignored;
+  close();
+}
+
 void Connection::ask_for_turn() {
-  if (phase_ != Phase::kYielded || turn_asked_ || backpressured()) return;
+  // TLS: bytes OpenSSL holds make no epoll event, so they need a turn as buffered requests do.
+  const bool tls_held = tls_ && !closed() && wants_input() && tls_->has_pending();
+  if ((phase_ != Phase::kYielded && !tls_held) || turn_asked_ || backpressured()) return;
   turn_asked_ = true;
   services_.poller.defer(*this);
 }
@@ -120,6 +177,7 @@ Connection::ReadResult Connection::read_once() {
       return ReadResult::kClosed;
     }
   }
+  if (tls_) return read_once_tls(sink);
   for (;;) {
     ssize_t n;
     std::size_t room;
@@ -146,24 +204,60 @@ Connection::ReadResult Connection::read_once() {
       set_last_command(services_.cache.clock().now());
       return static_cast<std::size_t>(n) == room ? ReadResult::kFilled : ReadResult::kSome;
     }
-    if (n == 0) {
-      // The client has sent all it will. memcached closes at once and drops replies not
-      // yet sent; memstripe sends them first (a client may half-close after its last
-      // request and still read).
-      SPDLOG_TRACE("<{} end of input from the client", fd());
-      if (pending_output() == 0) {
-        close();
-        return ReadResult::kClosed;
-      }
-      phase_ = Phase::kClosingAfterReplies;
-      return ReadResult::kEndOfInput;
-    }
+    if (n == 0) return end_of_input();
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return ReadResult::kWouldBlock;
     SPDLOG_DEBUG("<{} read failed: {}", fd(), std::strerror(errno));
     close();
     return ReadResult::kClosed;
   }
+}
+
+// One SSL_read, into the value being stored when one is (OpenSSL decrypts straight into
+// the item), else into the buffer. A record's plaintext that does not fit stays inside
+// OpenSSL: a read that fills its room is followed by another (serve()), and a turn ending
+// first leaves has_pending() for ask_for_turn().
+Connection::ReadResult Connection::read_once_tls(std::span<char> sink) {
+  const bool into_sink = !sink.empty();
+  char* const into = into_sink ? sink.data() : in_.data.get() + in_.end;
+  const std::size_t room = into_sink ? sink.size() : in_.space();
+  const TlsSession::Result r = tls_->read(into, room);
+  switch (r.status) {
+    case TlsSession::Status::kOk:
+      if (into_sink) {
+        session_.value_received(r.bytes);
+      } else {
+        in_.end += static_cast<std::uint32_t>(r.bytes);
+      }
+      services_.commands.bytes_read.add(r.bytes);
+      set_last_command(services_.cache.clock().now());
+      return r.bytes == room ? ReadResult::kFilled : ReadResult::kSome;
+    case TlsSession::Status::kWantWrite:
+      tls_wants_write_ = true;  // update_interest() waits for writability instead
+      return ReadResult::kWouldBlock;
+    case TlsSession::Status::kWantRead:
+      return ReadResult::kWouldBlock;
+    case TlsSession::Status::kClosed:
+      return end_of_input();
+    case TlsSession::Status::kFailed:
+      break;
+  }
+  SPDLOG_DEBUG("<{} TLS read failed: {}", fd(), tls_->error());
+  close();
+  return ReadResult::kClosed;
+}
+
+Connection::ReadResult Connection::end_of_input() {
+  // The client has sent all it will. memcached closes at once and drops replies not yet
+  // sent; memstripe sends them first (a client may half-close after its last request and
+  // still read).
+  SPDLOG_TRACE("<{} end of input from the client", fd());
+  if (pending_output() == 0) {
+    close();
+    return ReadResult::kClosed;
+  }
+  phase_ = Phase::kClosingAfterReplies;
+  return ReadResult::kEndOfInput;
 }
 
 protocol::OutputQueue& Connection::output() {
@@ -211,6 +305,7 @@ bool Connection::process_input(unsigned& requests_left) {
 }
 
 bool Connection::flush() {
+  if (tls_) return flush_tls();
   while (pending_output() > 0) {
     iovec iov[kMaxIovecs];
     const std::size_t pieces = out_->gather(iov, kMaxIovecs);
@@ -239,6 +334,68 @@ bool Connection::flush() {
   return true;
 }
 
+// Each SSL_write is at least one TLS record and one write to the socket, so the replies
+// are gathered: the pieces at the head of the queue are copied into the worker's staging
+// buffer (memcached's ssl_wbuf) until it is full, and written with one SSL_write. A head
+// piece that is the only one, or at least as large as the staging buffer (a large value),
+// is written from where it is instead: no copy before OpenSSL encrypts it.
+//
+// A write that would block is retried with the same bytes (OpenSSL has encrypted a
+// record of them already): they are still the head of the queue, consumed only once
+// written, and tls_retry_bytes_ says how many to offer again.
+bool Connection::flush_tls() {
+  const std::span<char> staging = services_.tls_write_buffer;
+  while (pending_output() > 0) {
+    iovec iov[kMaxIovecs];
+    const std::size_t pieces = out_->gather(iov, kMaxIovecs);
+    const auto* head = static_cast<const char*>(iov[0].iov_base);
+    std::size_t size;
+    if (tls_retry_bytes_ > 0) {
+      size = tls_retry_bytes_;
+    } else if (pieces == 1 || iov[0].iov_len >= staging.size()) {
+      size = iov[0].iov_len;
+    } else {
+      size = 0;
+      for (std::size_t i = 0; i < pieces && size < staging.size(); ++i) size += iov[i].iov_len;
+      size = std::min(size, staging.size());
+    }
+    const char* data = head;
+    if (iov[0].iov_len < size) {
+      if (size > staging.size()) {  // cannot happen: a retried large write is still its head piece
+        spdlog::error("<{} TLS write retry of {} bytes does not fit the staging buffer", fd(), size);
+        close();
+        return false;
+      }
+      std::size_t copied = 0;
+      for (std::size_t i = 0; i < pieces && copied < size; ++i) {
+        const std::size_t n = std::min(iov[i].iov_len, size - copied);
+        std::memcpy(staging.data() + copied, iov[i].iov_base, n);
+        copied += n;
+      }
+      data = staging.data();
+    }
+    const TlsSession::Result r = tls_->write(data, size);
+    switch (r.status) {
+      case TlsSession::Status::kOk:
+        tls_retry_bytes_ = 0;
+        out_->consume(r.bytes);
+        services_.commands.bytes_written.add(r.bytes);
+        continue;
+      case TlsSession::Status::kWantWrite:
+      case TlsSession::Status::kWantRead:  // no renegotiation: not expected, waited out alike
+        tls_retry_bytes_ = size;
+        return true;  // after_io() waits for writability
+      case TlsSession::Status::kClosed:
+      case TlsSession::Status::kFailed:
+        break;
+    }
+    SPDLOG_DEBUG("<{} TLS write failed: {}", fd(), tls_->error());
+    close();
+    return false;
+  }
+  return true;
+}
+
 void Connection::after_io() {
   if (closed() || lingering()) return;
   if (phase_ == Phase::kClosingAfterReplies && pending_output() == 0) return close();
@@ -254,6 +411,10 @@ void Connection::after_io() {
 
 void Connection::linger() {
   phase_ = Phase::kLingering;  // the first check only starts the quiet period
+  if (tls_) {
+    tls_->shutdown();  // close_notify before the FIN; what follows is read raw and dropped
+    tls_wants_write_ = false;
+  }
   if (::shutdown(fd(), SHUT_WR) != 0) return close();
   discard_input();
 }
@@ -286,12 +447,17 @@ void Connection::give_back_idle_memory() {
 
 void Connection::drain() {
   if (closed()) return;
+  if (phase_ == Phase::kHandshaking) return close();  // nothing asked, nothing to answer
   after_io();  // the worker is draining: wait only to write, or close when all is sent
 }
 
 void Connection::tick(storage::RelTime now, unsigned idle_timeout) {
   if (closed()) return;
   const storage::RelTime idle_for = now - last_command();
+  if (phase_ == Phase::kHandshaking) {
+    if (idle_for >= kHandshakeTimeout) handshake_failed("not complete in time");
+    return;
+  }
   const ConnectionState s = state();
   if (idle_timeout > 0 && idle_for > idle_timeout &&
       (s == ConnectionState::kWaiting || s == ConnectionState::kNewCommand)) {
@@ -308,6 +474,7 @@ void Connection::close() {
   // Unlisted first: once `stats conns` cannot see it, the descriptor may go.
   services_.registry.remove(*this);
   if (turn_asked_) services_.poller.cancel_turn(*this);
+  if (tls_) tls_->shutdown();  // close_notify, when the session is healthy and not yet ended
   ::close(fd());  // also takes it out of the poller's set
   services_.output_queues.give(out_);  // clears it: referenced values are let go
   if (in_.held()) {

@@ -22,6 +22,16 @@
 // turn. It reads its socket again only once what it buffered has run, so a flood of
 // pipelined requests waits in the kernel, not in memstripe's memory.
 //
+// TLS (-Z, on a TLS listener): the connection starts in a handshake, stepped by the same
+// readiness events (OpenSSL reads and writes the non-blocking socket itself and says which
+// readiness it waits for), and bounded in time by the worker's once-a-second tick, so a
+// client that stalls or dribbles its ClientHello holds a descriptor and a small SSL
+// object, nothing else, and costs the others no turn. Then requests are read with SSL_read
+// straight into the buffer (or the value being stored), and replies leave through
+// flush_tls(): small pieces gathered into the worker's staging buffer (ssl_wbuf_size) so
+// that a flush is as few records and SSL_writes as it can be, large values written from
+// where they are.
+//
 // Lifetime: a Connection belongs to its worker thread and deletes itself once it is
 // closed (at the end of its event handler, when it closes from there).
 #pragma once
@@ -29,6 +39,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "protocol/output_queue.h"
 #include "protocol/session.h"
@@ -36,6 +47,7 @@
 #include "server/connection_services.h"
 #include "server/read_buffer_pool.h"
 #include "server/socket_poller.h"
+#include "server/tls_session.h"
 
 namespace memstripe::server {
 
@@ -47,14 +59,17 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   static constexpr std::size_t kMaxInputBuffer = 8 * 1024 * 1024;
   // Entries per sendmsg (Linux allows 1024).
   static constexpr std::size_t kMaxIovecs = 128;
+  // A TLS handshake not complete this many seconds after the accept is abandoned.
+  static constexpr storage::RelTime kHandshakeTimeout = 10;
 
   // Takes `fd` (non-blocking) and starts serving it on the thread that owns `services`.
   static void open(ConnectionServices& services, int fd, const ListenerRecord& listener);
 
   // The worker is shutting down: read no more, send what is queued, then close.
   void drain();
-  // With -o idle_timeout, once a second: closes a connection that has waited for a
-  // command longer than `idle_timeout` seconds (0: never).
+  // Once a second (with -o idle_timeout or -Z): closes a connection that has waited for a
+  // command longer than `idle_timeout` seconds (0: never), or whose TLS handshake has
+  // taken kHandshakeTimeout.
   void tick(storage::RelTime now, unsigned idle_timeout);
   // Closes at once.
   void close();
@@ -66,6 +81,8 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   // Where the connection is in its life. (ConnectionState, in the registry, is the coarser
   // memcached-named state that `stats conns` shows.)
   //
+  //   kHandshaking ──the TLS handshake completes──> kServing   (TLS listeners start here)
+  //   kHandshaking ──it fails, the client leaves, kHandshakeTimeout passes──> kClosed
   //   kServing ──a turn ends at -R with requests still buffered──> kYielded
   //   kYielded ──a turn runs them (output below kMaxPendingOutput)──> kServing
   //   kServing ──end of input with replies unsent, or `quit`──> kClosingAfterReplies
@@ -81,6 +98,7 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   // asked of the poller is still to come (turn_asked_: it may outlive kYielded, when a
   // readable event runs the buffered requests first).
   enum class Phase : std::uint8_t {
+    kHandshaking,          // TLS: the handshake is under way, no request is read yet
     kServing,              // reading and running requests
     kYielded,              // the last turn ended with requests still buffered
     kClosingAfterReplies,  // reads nothing more; closes once the queued replies are sent
@@ -96,7 +114,7 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   };
   enum class ReadResult : std::uint8_t { kSome, kFilled, kWouldBlock, kEndOfInput, kClosed };
 
-  Connection(ConnectionServices& services, int fd, const ListenerRecord& listener);
+  Connection(ConnectionServices& services, int fd, const ListenerRecord& listener, std::unique_ptr<TlsSession> tls);
   ~Connection();
 
   bool closed() const noexcept { return phase_ == Phase::kClosed; }
@@ -106,12 +124,20 @@ class Connection final : public ConnectionRecord, public PolledSocket {
     return (phase_ == Phase::kServing || phase_ == Phase::kYielded) && !services_.draining;
   }
   bool backpressured() const noexcept { return pending_output() >= kMaxPendingOutput; }
-  // Whether the socket should be waited on for readability now.
-  bool wants_input() const noexcept { return lingering() || (takes_requests() && !backpressured()); }
+  // Whether the socket should be waited on for readability now (not while OpenSSL must
+  // write before it can read on: level-triggered, the socket would wake the loop for
+  // nothing).
+  bool wants_input() const noexcept {
+    if (tls_wants_write_) return false;
+    return phase_ == Phase::kHandshaking || lingering() || (takes_requests() && !backpressured());
+  }
 
   void on_events(std::uint32_t events) override;
   void on_turn() override;
   void on_readable();
+  // TLS: one step of the handshake; a failure closes and is counted.
+  void continue_handshake();
+  void handshake_failed(const char* why);
   // One turn: the requests left buffered by the last turn, then what the socket has
   // (when `read_socket`), up to -R requests in all.
   void serve(bool read_socket);
@@ -126,8 +152,12 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   // Registers what the socket should wait for now, when that changed.
   void update_interest();
   ReadResult read_once();
+  ReadResult read_once_tls(std::span<char> sink);
+  // The client has sent all it will.
+  ReadResult end_of_input();
   bool process_input(unsigned& requests_left);  // false once closed
   bool flush();          // false once closed
+  bool flush_tls();      // flush() on a TLS connection
   void after_io();
   void give_back_idle_memory();
   protocol::OutputQueue& output();
@@ -143,6 +173,10 @@ class Connection final : public ConnectionRecord, public PolledSocket {
   Interest interest_;
   bool turn_asked_ = false;  // deferred to the poller, on_turn() not yet run
   bool in_handler_ = false;  // on_events() or on_turn() is running: close() leaves deleting to it
+  // TLS: null on a plaintext connection.
+  std::unique_ptr<TlsSession> tls_;
+  bool tls_wants_write_ = false;     // a handshake step or a read waits for writability
+  std::size_t tls_retry_bytes_ = 0;  // an SSL_write to retry with this many bytes
 };
 
 }  // namespace memstripe::server

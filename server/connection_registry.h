@@ -33,6 +33,7 @@ struct ListenerRecord {
   std::string address;  // "tcp:127.0.0.1:11211", "unix:/path"
   bool is_unix = false;
   storage::RelTime created = 0;
+  bool tls = false;  // -Z: its connections start with a TLS handshake
 };
 
 // The part of a connection that other threads may read. Only the owning worker writes it.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 
 #include "protocol/command_stats.h"
 #include "protocol/protocol_config.h"
@@ -16,6 +17,7 @@
 #include "server/output_queue_pool.h"
 #include "server/read_buffer_pool.h"
 #include "server/socket_poller.h"
+#include "server/tls_context.h"
 #include "storage/cache.h"
 
 namespace memstripe::server {
@@ -36,6 +38,10 @@ struct ConnectionServices {
   bool draining = false;
   // Called once by each connection as it closes (its client's slot is free again).
   std::function<void()> on_closed;
+  // -Z: the server's TLS context (null without), and this worker's staging buffer for
+  // TLS replies (ssl_wbuf_size bytes; one per worker, as its connections write one at a time).
+  TlsContext* tls = nullptr;
+  std::span<char> tls_write_buffer;
 };
 
 }  // namespace memstripe::server

@@ -78,6 +78,7 @@ ListenResult open_tcp_listeners(const std::vector<ListenAddress>& addresses, int
       s.family = ai->ai_family;
       s.port = bound_port(fd);
       s.name = local_address(fd);
+      s.notls = address.notls;
       result.sockets.push_back(std::move(s));
     }
     ::freeaddrinfo(found);

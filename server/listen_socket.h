@@ -17,6 +17,7 @@ struct ListenSocket {
   int family = 0;     // AF_INET, AF_INET6, AF_UNIX
   int port = 0;       // the port bound (TCP)
   std::string name;   // as `stats conns` shows it: "tcp:127.0.0.1:11211"
+  bool notls = false; // -l notls:...: plaintext even with -Z
   std::string path;   // UNIX: the socket file
   dev_t device = 0;   // UNIX: the file made, to remove only our own on exit
   ino_t inode = 0;

@@ -20,6 +20,7 @@
 #include "server/logging.h"
 #include "server/options.h"
 #include "server/server.h"
+#include "server/tls_context.h"
 
 namespace ms = memstripe::server;
 
@@ -74,6 +75,17 @@ int serve(ms::ServerOptions& options) {
     if (std::string err = auth_file->load(); !err.empty()) {
       spdlog::error("{}", err);
       return EX_NOINPUT;
+    }
+  }
+
+  // -Z: the certificate and key are loaded before anything is bound, as -Y's file is;
+  // memcached exits with EX_USAGE when they do not load.
+  std::unique_ptr<ms::TlsContext> tls;
+  if (options.tls.enabled) {
+    tls = std::make_unique<ms::TlsContext>(options.tls);
+    if (std::string err = tls->load(); !err.empty()) {
+      spdlog::error("{}", err);
+      return EX_USAGE;
     }
   }
 
@@ -135,7 +147,7 @@ int serve(ms::ServerOptions& options) {
 
   int status;
   {
-    ms::Server server(options, std::move(sockets), std::move(auth_file));
+    ms::Server server(options, std::move(sockets), std::move(auth_file), std::move(tls));
     ms::daemon_ready();
     status = server.run();
   }

@@ -15,6 +15,8 @@ namespace memstripe::server {
 namespace {
 
 constexpr std::string_view kProgram = "memstripe";
+// -l notls:<address>: a plaintext listener under -Z.
+constexpr std::string_view kNoTlsPrefix = "notls:";
 
 // Where a setting came from: a later source replaces what an earlier one accumulated
 // (-l lists, -v levels) instead of adding to it.
@@ -72,7 +74,7 @@ constexpr Flag kFlags[] = {
     {'W', "disable-watch", Takes::kNothing, false},
     {'Y', "auth-file", Takes::kValue, true},
     {'e', "memory-file", Takes::kValue, false},
-    {'Z', "enable-ssl", Takes::kNothing, false},
+    {'Z', "enable-ssl", Takes::kNothing, true},
     {'N', "napi_ids", Takes::kValue, false},
 };
 
@@ -310,6 +312,9 @@ class FlagParser {
       case 'S':
         o_.sasl = true;
         return {};
+      case 'Z':
+        o_.tls.enabled = true;
+        return {};
       case 'Y':
         o_.auth_file = std::string(value);
         return {};
@@ -387,10 +392,78 @@ class FlagParser {
         o_.debug_clock = true;
       } else if ((name == "lru_maintainer" || name == "no_lru_maintainer") && !value) {
         o_.fast_maintenance = name == "lru_maintainer";
+      } else if (name.starts_with("ssl_")) {
+        if (std::string err = apply_tls(name, value); !err.empty()) return err;
       } else {
         return "Illegal suboption \"" + std::string(item) + "\" (memstripe supports -o idle_timeout=N, "
-               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, debug_clock)";
+               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, debug_clock, ssl_chain_cert=FILE, "
+               "ssl_key=FILE, ssl_keyformat=N, ssl_verify_mode=N, ssl_ciphers=LIST, ssl_ca_cert=FILE, "
+               "ssl_wbuf_size=KB, ssl_session_cache, ssl_kernel_tls, ssl_min_version=N)";
       }
+    }
+    return {};
+  }
+
+  // -o ssl_*: memcached 1.6.18's checks and messages (memcached.c, the SSL_* suboptions).
+  std::string apply_tls(std::string_view name, std::optional<std::string_view> value) {
+    TlsOptions& t = o_.tls;
+    const std::string missing = "Missing " + std::string(name) + " argument";
+    const std::string unparsable = "could not parse argument to " + std::string(name);
+    // memcached's safe_strtol: a whole decimal number.
+    auto integer = [&]() { return parse_number<int>(*value); };
+    if (name == "ssl_session_cache") {
+      t.session_cache = true;  // memcached ignores a value
+      return {};
+    }
+    if (name == "ssl_kernel_tls") {
+      t.kernel_tls = true;
+      return {};
+    }
+    const bool known = name == "ssl_chain_cert" || name == "ssl_key" || name == "ssl_verify_mode" ||
+                       name == "ssl_keyformat" || name == "ssl_ciphers" || name == "ssl_ca_cert" ||
+                       name == "ssl_wbuf_size" || name == "ssl_min_version";
+    if (!known) return "Illegal suboption \"" + std::string(name) + "\"";
+    if (!value) return missing;
+    if (name == "ssl_chain_cert") {
+      t.chain_cert = std::string(*value);
+    } else if (name == "ssl_key") {
+      t.key = std::string(*value);
+    } else if (name == "ssl_ciphers") {
+      t.ciphers = std::string(*value);
+    } else if (name == "ssl_ca_cert") {
+      t.ca_cert = std::string(*value);
+    } else if (name == "ssl_keyformat") {
+      auto n = integer();
+      if (!n) return unparsable;
+      t.key_format = *n;
+    } else if (name == "ssl_verify_mode") {
+      auto n = integer();
+      if (!n) return unparsable;
+      switch (*n) {
+        case 0: t.verify_mode = 0; break;
+        case 1: t.verify_mode = kVerifyPeer; break;
+        case 2: t.verify_mode = kVerifyPeer | kVerifyFailIfNoPeerCert; break;
+        case 3: t.verify_mode = kVerifyPeer | kVerifyFailIfNoPeerCert | kVerifyClientOnce; break;
+        default: return "Invalid ssl_verify_mode. Use help to see valid options.";
+      }
+    } else if (name == "ssl_min_version") {
+      auto n = integer();
+      if (!n) return unparsable;
+      switch (*n) {
+        case 0: t.min_version = kTlsVersion1_0; break;
+        case 1: t.min_version = kTlsVersion1_1; break;
+        case 2: t.min_version = kTlsVersion1_2; break;
+        case 3: t.min_version = kTlsVersion1_3; break;
+        default: return "Invalid ssl_min_version. Use help to see valid options.";
+      }
+    } else {  // ssl_wbuf_size, in kilobytes
+      auto kb = parse_number<unsigned>(*value);
+      if (!kb) return unparsable;
+      if (*kb == 0 || *kb > kMaxTlsWriteBufferKb) {
+        return std::string(kProgram) + ": -o ssl_wbuf_size must be from 1 to " + std::to_string(kMaxTlsWriteBufferKb) +
+               " (kilobytes)";
+      }
+      t.write_buffer = *kb * 1024;
     }
     return {};
   }
@@ -464,6 +537,11 @@ std::optional<std::vector<ListenAddress>> parse_listen_list(std::string_view tex
     std::string_view entry = text.substr(0, comma);
     if (entry.empty()) return std::nullopt;
     ListenAddress address;
+    if (entry.starts_with(kNoTlsPrefix)) {
+      address.notls = true;
+      entry.remove_prefix(kNoTlsPrefix.size());
+      if (entry.empty()) return std::nullopt;
+    }
     std::string_view port_text;
     if (entry.front() == '[') {
       std::size_t close = entry.find(']');
@@ -539,8 +617,10 @@ std::string validate(ServerOptions& o) {
   if (o.serves_tcp()) {
     for (const ListenAddress& a : o.listen) {
       if (a.host.empty()) return std::string(kProgram) + ": -l has an empty address";
+      if (a.notls && !o.tls.enabled) return "'notls' option is valid only when SSL is enabled";
     }
   }
+  if (o.tls.enabled && !o.serves_tcp()) return "ERROR: You cannot enable SSL without a TCP port.";
   return {};
 }
 
@@ -586,7 +666,8 @@ std::string usage_text() {
          "socket at the same time. Flags are memcached 1.6's.\n"
          "-p, --port=<num>          TCP port to listen on (default: 11211; 0 off, -1 any free port)\n"
          "-l, --listen=<addr>       interfaces to listen on, comma-separated; host, host:port,\n"
-         "                          [ipv6] or [ipv6]:port (default: 127.0.0.1)\n"
+         "                          [ipv6] or [ipv6]:port (default: 127.0.0.1); with -Z, the\n"
+         "                          prefix notls: serves one in plaintext (-l notls:<ip>:<port>)\n"
          "-s, --unix-socket=<file>  UNIX socket to listen on; alone it turns TCP off, with an\n"
          "                          explicit -p or -l both are served\n"
          "-a, --unix-mask=<mask>    access mode of the UNIX socket, in octal (default: 700)\n"
@@ -605,6 +686,8 @@ std::string usage_text() {
          "                          \"user password\", checked against FILE's user:password lines\n"
          "-S, --enable-sasl         binary clients authenticate with SASL first (Cyrus SASL,\n"
          "                          application name memcached; SASL_CONF_PATH, MEMCACHED_SASL_PWDB)\n"
+         "-Z, --enable-ssl          TLS on every TCP listener but the notls: ones (the UNIX socket\n"
+         "                          stays plaintext); needs -o ssl_chain_cert and ssl_key\n"
          "-A, --enable-shutdown     enable the text protocol's \"shutdown\" command\n"
          "-F, --disable-flush-all   disable flush_all\n"
          "-X, --disable-dumping     disable stats cachedump and lru_crawler metadump\n"
@@ -616,7 +699,22 @@ std::string usage_text() {
          "-v, --verbose             verbose (-vv: very verbose)\n"
          "-o, --extended            comma-separated: idle_timeout=<seconds>, hashpower=<n>,\n"
          "                          maxconns_fast, no_lru_maintainer (upkeep once a\n"
-         "                          second only), debug_clock (tests only)\n"
+         "                          second only), debug_clock (tests only), and for -Z:\n"
+         "   - ssl_chain_cert:      certificate chain file in PEM format\n"
+         "   - ssl_key:             private key file\n"
+         "   - ssl_keyformat:       private key format, OpenSSL's number (default: 1, PEM)\n"
+         "   - ssl_verify_mode:     peer certificate verification mode, default is 0(None).\n"
+         "                          valid values are 0(None), 1(Request), 2(Require)\n"
+         "                          or 3(Once)\n"
+         "   - ssl_ciphers:         specify cipher list to be used\n"
+         "   - ssl_ca_cert:         PEM format file of acceptable client CA's\n"
+         "   - ssl_wbuf_size:       size in kilobytes of the per-thread TLS output buffer\n"
+         "                          (default: 16)\n"
+         "   - ssl_session_cache:   enable server-side SSL session cache, to support session\n"
+         "                          resumption\n"
+         "   - ssl_kernel_tls:      enable kernel TLS offload\n"
+         "   - ssl_min_version:     minimum protocol version to accept (default: tlsv1.2)\n"
+         "                          valid values are 0(tlsv1.0), 1(tlsv1.1), 2(tlsv1.2), or 3(tlsv1.3).\n"
          "-h, --help                print this help and exit\n"
          "-V, --version             print the version and exit\n"
          "--config=<file>           read flags from <file> (/etc/memcached.conf format) first;\n"

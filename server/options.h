@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/protocol_config.h"
+#include "server/tls_options.h"
 
 namespace memstripe::server {
 
@@ -34,10 +35,12 @@ inline constexpr unsigned kMaxShards = 1u << 16;
 inline constexpr int kExitUsage = 64;
 
 // One -l entry: a host (name or address literal) and, when given as `host:port` or
-// `[v6]:port`, its own port.
+// `[v6]:port`, its own port. With -Z, an entry written `notls:<host>...` is served in
+// plaintext (memcached's prefix).
 struct ListenAddress {
   std::string host;
   std::optional<int> port;
+  bool notls = false;
   bool operator==(const ListenAddress&) const = default;
 };
 
@@ -45,7 +48,7 @@ struct ServerOptions {
   // Network. port: -1 picks an ephemeral port; 0 turns TCP off.
   int port = kDefaultPort;
   bool port_given = false;
-  std::vector<ListenAddress> listen{{kDefaultListenAddress, std::nullopt}};
+  std::vector<ListenAddress> listen{{kDefaultListenAddress, std::nullopt, false}};
   std::string listen_text = kDefaultListenAddress;  // -l as given, for `stats settings`
   bool listen_given = false;
   std::string unix_socket;
@@ -87,6 +90,7 @@ struct ServerOptions {
   bool dump_enabled = true;       // -X clears
   bool debug_clock = false;       // -o debug_clock (tests only)
   bool fast_maintenance = true;   // -o no_lru_maintainer clears: upkeep once a second only
+  TlsOptions tls;                 // -Z, -o ssl_*
 
   // Asked to print and exit.
   bool help = false;
@@ -136,7 +140,7 @@ std::string validate(ServerOptions& options);
 std::optional<std::size_t> parse_size(std::string_view text);
 
 // -l's list: comma-separated `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6
-// literal. nullopt when an entry is malformed.
+// literal, each optionally prefixed `notls:`. nullopt when an entry is malformed.
 std::optional<std::vector<ListenAddress>> parse_listen_list(std::string_view text);
 
 std::string usage_text();

@@ -56,13 +56,15 @@ protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
 
 class Server::Impl {
  public:
-  Impl(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file)
+  Impl(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file,
+       std::unique_ptr<TlsContext> tls)
       : options_(options),
         cache_(cache_config(options), clock_),
         protocol_(protocol_config(options)),
         state_(options_, clock_),
         sasl_(options.sasl ? std::make_unique<SaslServer>(options.verbosity) : nullptr),
         auth_file_(std::move(auth_file)),
+        tls_(std::move(tls)),
         signals_(io_, checked_signals_fd()),
         upkeep_(io_),
         cadence_(options.fast_maintenance),
@@ -70,9 +72,12 @@ class Server::Impl {
     state_.set_verbosity_hook(apply_log_verbosity);
     state_.set_sasl(sasl_.get());
     state_.set_auth_file(auth_file_.get());
+    state_.set_tls(tls_.get());
     state_.set_shutdown_hook([this] { boost::asio::post(io_, [this] { stop("shutdown command"); }); });
     for (const ListenSocket& s : sockets_) {
-      state_.add_listener({s.fd, s.name, s.family == AF_UNIX, clock_.now()});
+      // -Z: every TCP listener but the notls: ones; the UNIX socket stays plaintext.
+      const bool tls = tls_ != nullptr && s.family != AF_UNIX && !s.notls;
+      state_.add_listener({s.fd, s.name, s.family == AF_UNIX, clock_.now(), tls});
     }
     // The workers register with state_ before any thread starts.
     workers_ = std::make_unique<WorkerPool>(options_.threads, state_, cache_, protocol_);
@@ -124,6 +129,14 @@ class Server::Impl {
             if (auth_file_) {
               if (std::string error = auth_file_->load(); !error.empty()) spdlog::error("SIGHUP: {}", error);
             }
+            if (tls_) {
+              // As refresh_certs: new connections get the files as they are now.
+              if (std::string error = tls_->load(); !error.empty()) {
+                spdlog::error("SIGHUP: {}; the previous certificate stays in use", error);
+              } else {
+                spdlog::info("SIGHUP: TLS certificate and key reloaded for new connections");
+              }
+            }
             break;
           // memcached stops gracefully on SIGUSR1 too (it saves a restartable cache first).
           case SIGINT:
@@ -163,6 +176,7 @@ class Server::Impl {
   ServerState state_;
   std::unique_ptr<SaslServer> sasl_;  // with -S
   std::unique_ptr<AuthFile> auth_file_;  // with -Y
+  std::unique_ptr<TlsContext> tls_;      // with -Z
   boost::asio::io_context io_{1};
   boost::asio::posix::stream_descriptor signals_;  // the signalfd of the held signals
   boost::asio::steady_timer upkeep_;
@@ -173,8 +187,9 @@ class Server::Impl {
   bool stopping_ = false;
 };
 
-Server::Server(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file)
-    : impl_(std::make_unique<Impl>(options, std::move(sockets), std::move(auth_file))) {}
+Server::Server(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file,
+               std::unique_ptr<TlsContext> tls)
+    : impl_(std::make_unique<Impl>(options, std::move(sockets), std::move(auth_file), std::move(tls))) {}
 
 Server::~Server() = default;
 

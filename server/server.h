@@ -11,14 +11,16 @@
 #include "server/auth_file.h"
 #include "server/listen_socket.h"
 #include "server/options.h"
+#include "server/tls_context.h"
 
 namespace memstripe::server {
 
 class Server {
  public:
-  // Takes the listening sockets (already bound and listening) and, with -Y, the loaded
-  // authentication file (null without -Y).
-  Server(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file);
+  // Takes the listening sockets (already bound and listening), with -Y the loaded
+  // authentication file and with -Z the loaded TLS context (each null without).
+  Server(const ServerOptions& options, std::vector<ListenSocket> sockets, std::unique_ptr<AuthFile> auth_file,
+         std::unique_ptr<TlsContext> tls = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

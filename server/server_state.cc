@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <string>
 
 #include "server/settings_report.h"
@@ -68,6 +69,7 @@ void ServerState::reset_command_stats() {
   for (const auto& w : workers_) w->commands.reset();
   total_connections_.store(0, std::memory_order_relaxed);
   rejected_connections_.store(0, std::memory_order_relaxed);
+  if (tls_ != nullptr) tls_->reset_counters();
 }
 
 protocol::ServerContext::ProcessStats ServerState::process_stats() const {
@@ -105,6 +107,29 @@ std::unique_ptr<protocol::SaslSession> ServerState::new_sasl_session() {
 
 bool ServerState::check_credentials(std::string_view user, std::string_view password) {
   return auth_file_ != nullptr && auth_file_->check(user, password);
+}
+
+protocol::ServerContext::TlsStats ServerState::tls_stats() const {
+  TlsStats s;
+  if (tls_ == nullptr) return s;
+  const TlsContext::Counters c = tls_->counters();
+  s.enabled = true;
+  s.session_cache = tls_->options().session_cache;
+  s.new_sessions = c.new_sessions;
+  s.handshake_errors = c.handshake_errors;
+  s.seconds_since_cert_refresh = c.seconds_since_refresh;
+  return s;
+}
+
+std::string ServerState::refresh_certificates() {
+  if (tls_ == nullptr) return ServerContext::refresh_certificates();
+  std::string error = tls_->load();
+  if (error.empty()) {
+    spdlog::info("refresh_certs: TLS certificate and key reloaded for new connections");
+  } else {
+    spdlog::error("refresh_certs: {}; the previous certificate stays in use", error);
+  }
+  return error;
 }
 
 void ServerState::request_shutdown() {

@@ -17,6 +17,7 @@
 #include "server/auth_file.h"
 #include "server/options.h"
 #include "server/sasl_server.h"
+#include "server/tls_context.h"
 #include "storage/clock.h"
 
 namespace memstripe::server {
@@ -49,6 +50,9 @@ class ServerState final : public protocol::ServerContext {
   void set_sasl(const SaslServer* sasl) noexcept { sasl_ = sasl; }
   // With -Y: the password file.
   void set_auth_file(const AuthFile* file) noexcept { auth_file_ = file; }
+  // With -Z: the TLS context the workers start sessions from.
+  void set_tls(TlsContext* tls) noexcept { tls_ = tls; }
+  TlsContext* tls() const noexcept { return tls_; }
 
   int verbosity() const noexcept { return verbosity_.load(std::memory_order_relaxed); }
   const std::vector<ListenerRecord>& listeners() const noexcept { return listeners_; }
@@ -64,6 +68,8 @@ class ServerState final : public protocol::ServerContext {
   void request_shutdown() override;
   std::unique_ptr<protocol::SaslSession> new_sasl_session() override;
   bool check_credentials(std::string_view user, std::string_view password) override;
+  TlsStats tls_stats() const override;
+  std::string refresh_certificates() override;
 
  private:
   const ServerOptions& options_;
@@ -80,6 +86,7 @@ class ServerState final : public protocol::ServerContext {
   std::function<void()> shutdown_hook_;
   const SaslServer* sasl_ = nullptr;
   const AuthFile* auth_file_ = nullptr;
+  TlsContext* tls_ = nullptr;
 };
 
 }  // namespace memstripe::server

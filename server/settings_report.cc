@@ -49,6 +49,20 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   emit("dump_enabled", yes_no(o.dump_enabled));
   emit("lru_maintainer_thread", yes_no(o.fast_maintenance));
   num("idle_timeout", o.idle_timeout);
+  // memcached's TLS lines, printed by its TLS builds (Debian's) with -Z or without; an
+  // unset path is printed as glibc prints a null %s.
+  const TlsOptions& t = o.tls;
+  emit("ssl_enabled", yes_no(t.enabled));
+  emit("ssl_chain_cert", t.chain_cert.empty() ? std::string("(null)") : t.chain_cert);
+  emit("ssl_key", t.key.empty() ? std::string("(null)") : t.key);
+  num("ssl_verify_mode", t.verify_mode);
+  num("ssl_keyformat", t.key_format);
+  emit("ssl_ciphers", t.ciphers.value_or("NULL"));
+  emit("ssl_ca_cert", t.ca_cert.value_or("NULL"));
+  num("ssl_wbuf_size", t.write_buffer);
+  emit("ssl_session_cache", yes_no(t.session_cache));
+  emit("ssl_kernel_tls", yes_no(t.kernel_tls));
+  emit("ssl_min_version", std::string(tls_version_name(t.min_version)));
   // memstripe's own.
   num("shards", o.shard_count());
 }

@@ -24,9 +24,18 @@ Worker::Worker(ServerState& state, WorkerShared& shared, storage::Cache& cache,
                 .protocol = protocol,
                 .requests_per_event = state.options().requests_per_event,
                 .draining = false,
-                .on_closed = [this] { on_connection_closed(); }} {
-  if (state_.options().idle_timeout > 0) tick_timer_.expires_after(std::chrono::seconds(1));
+                .on_closed = [this] { on_connection_closed(); },
+                .tls = nullptr,
+                .tls_write_buffer = {}} {
+  if (TlsContext* tls = state_.tls(); tls != nullptr) {
+    tls_write_buffer_ = std::make_unique<char[]>(tls->options().write_buffer);
+    services_.tls = tls;
+    services_.tls_write_buffer = {tls_write_buffer_.get(), tls->options().write_buffer};
+  }
+  if (ticks()) tick_timer_.expires_after(std::chrono::seconds(1));
 }
+
+bool Worker::ticks() const noexcept { return state_.options().idle_timeout > 0 || services_.tls != nullptr; }
 
 Worker::~Worker() = default;
 

@@ -42,6 +42,7 @@ class Worker {
   // A connection of this worker has closed (its client's slot is free again).
   void on_connection_closed();
   void tick();
+  bool ticks() const noexcept;  // whether tick() has anything to check
   void linger_check();
   void drain_overdue();
   std::vector<Connection*> connections();
@@ -51,9 +52,11 @@ class Worker {
   // switched off. Posting from other threads stays safe: the scheduler still locks.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   SocketPoller poller_{io_};  // the client sockets; destroyed after the timers in its set
-  PollerTimer tick_timer_;    // with -o idle_timeout, once a second: Connection::tick()
+  PollerTimer tick_timer_;    // with -o idle_timeout or -Z, once a second: Connection::tick()
   PollerTimer drain_timer_;
   PollerTimer linger_timer_;  // draining: Connection::linger_check()
+  // -Z: the staging buffer of this worker's TLS replies (ConnectionServices::tls_write_buffer).
+  std::unique_ptr<char[]> tls_write_buffer_;
   // What this worker's connections use of it; its `draining` is the worker's.
   ConnectionServices services_;
   // Draining: how long a client still sending after its replies went out must stay quiet

@@ -57,6 +57,12 @@ class RecordingServer : public ServerContext {
   void set_verbosity(int level) override { verbosity = level; }
   void request_shutdown() override { ++shutdowns; }
   void request_graceful_shutdown() override { ++graceful_shutdowns; }
+  TlsStats tls_stats() const override { return tls; }
+  std::string refresh_certificates() override {
+    if (!tls.enabled) return ServerContext::refresh_certificates();
+    ++refreshes;
+    return refresh_error;
+  }
 
   CommandStats commands;      // the Session's own worker
   CommandStats other_worker;  // another worker's, to show that stats sums them
@@ -64,6 +70,9 @@ class RecordingServer : public ServerContext {
   int shutdowns = 0;
   int graceful_shutdowns = 0;
   int resets = 0;
+  TlsStats tls;               // -Z: off unless a test turns it on
+  std::string refresh_error;  // what refresh_certs fails with; "" succeeds
+  int refreshes = 0;
 };
 
 // Everything queued, as the socket would receive it.

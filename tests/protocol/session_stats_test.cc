@@ -1,4 +1,5 @@
 // `stats` and its subcommands, and `lru_crawler metadump`, through a Session.
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <string>
@@ -66,6 +67,31 @@ TEST_F(Stats, ListsMemcachedsGeneralStatsInItsOrder) {
   EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + static_cast<long>(memcached.size())), memcached);
   // memstripe's own come after memcached's.
   for (std::size_t i = memcached.size(); i < names.size(); ++i) EXPECT_EQ(names[i].rfind("memstripe_", 0), 0u);
+}
+
+TEST_F(Stats, TlsLinesFollowLogWatchersOnlyWithTls) {
+  auto names_of = [&] {
+    std::vector<std::string> names;
+    for (auto& [name, value] : stat_lines(send("stats\r\n"))) names.push_back(name);
+    return names;
+  };
+  const auto plain = names_of();
+  EXPECT_EQ(std::find(plain.begin(), plain.end(), "ssl_handshake_errors"), plain.end());
+  server_.tls = {.enabled = true, .session_cache = false, .new_sessions = 5, .handshake_errors = 3,
+                 .seconds_since_cert_refresh = 62};
+  auto names = names_of();
+  auto at = std::find(names.begin(), names.end(), "log_watchers");
+  ASSERT_NE(at, names.end());
+  EXPECT_EQ(std::vector<std::string>(at + 1, at + 4),
+            (std::vector<std::string>{"ssl_handshake_errors", "time_since_server_cert_refresh", "unexpected_napi_ids"}));
+  server_.tls.session_cache = true;
+  names = names_of();
+  at = std::find(names.begin(), names.end(), "log_watchers");
+  EXPECT_EQ(*(at + 1), "ssl_new_sessions");
+  auto s = stat_map(send("stats\r\n"));
+  EXPECT_EQ(s["ssl_new_sessions"], "5");
+  EXPECT_EQ(s["ssl_handshake_errors"], "3");
+  EXPECT_EQ(s["time_since_server_cert_refresh"], "62");
 }
 
 TEST_F(Stats, ReportsTheCacheTheServerAndTheCommandCounters) {

@@ -150,6 +150,8 @@ TEST(ParseCommand, NamesEveryClassicCommand) {
   EXPECT_EQ(code_of("lru tune"), CommandCode::kLru);
   EXPECT_EQ(code_of("lru_crawler crawl all"), CommandCode::kLruCrawler);
   EXPECT_EQ(code_of("watch"), CommandCode::kWatch);
+  EXPECT_EQ(code_of("refresh_certs"), CommandCode::kRefreshCerts);
+  EXPECT_EQ(code_of("refresh_certs noreply"), CommandCode::kRefreshCerts);
 }
 
 TEST(ParseCommand, NamesTheMetaCommandsForTheirHandler) {

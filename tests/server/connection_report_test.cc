@@ -49,7 +49,7 @@ std::string report(const std::vector<ListenerRecord>& listeners, const std::vect
 }
 
 TEST(ConnectionReport, ListsListenersAndClientsByDescriptor) {
-  std::vector<ListenerRecord> listeners{{9, "unix:/tmp/m.sock", true, 5}, {4, "tcp:127.0.0.1:11211", false, 5}};
+  std::vector<ListenerRecord> listeners{{9, "unix:/tmp/m.sock", true, 5, false}, {4, "tcp:127.0.0.1:11211", false, 5, false}};
   ConnectionRegistry first, second;
   ConnectionRecord a(30, listeners[0], 8);
   ConnectionRecord b(12, listeners[0], 10);
@@ -77,7 +77,7 @@ TEST(ConnectionReport, ListsListenersAndClientsByDescriptor) {
 }
 
 TEST(ConnectionRegistry, RemovesFromAnyPosition) {
-  ListenerRecord l{3, "tcp:127.0.0.1:1", false, 0};
+  ListenerRecord l{3, "tcp:127.0.0.1:1", false, 0, false};
   ConnectionRegistry r;
   ConnectionRecord a(10, l, 0), b(11, l, 0), c(12, l, 0);
   r.add(a);

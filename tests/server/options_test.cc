@@ -20,7 +20,7 @@ ServerOptions parse_ok(std::vector<std::string> args) {
 TEST(Options, DefaultsAreMemcachedsExceptLoopbackListen) {
   ServerOptions o;
   EXPECT_EQ(o.port, 11211);
-  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt}}));
+  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt, false}}));
   EXPECT_EQ(o.memory_limit_mb, 64u);
   EXPECT_EQ(o.max_connections, 1024u);
   EXPECT_EQ(o.threads, 4u);
@@ -53,7 +53,7 @@ TEST(Options, LongFlagsTakeEqualsOrSeparateValues) {
   EXPECT_EQ(o.item_size_max, 2u << 20);
   EXPECT_EQ(o.pid_file, "/tmp/p");
   EXPECT_EQ(o.user, "nobody");
-  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"::1", std::nullopt}}));
+  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"::1", std::nullopt, false}}));
 }
 
 TEST(Options, NoValueFlagsBundle) {
@@ -104,10 +104,10 @@ TEST(Options, UnixSocketWithExplicitPortOrListenServesBoth) {
 
 TEST(Options, ListenTakesCommaSeparatedAddressesWithOptionalPorts) {
   ServerOptions o = parse_ok({"-l", "127.0.0.1,[::1]:11300,localhost:99,::1"});
-  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt},
-                                                  {"::1", 11300},
-                                                  {"localhost", 99},
-                                                  {"::1", std::nullopt}}));
+  EXPECT_EQ(o.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt, false},
+                                                  {"::1", 11300, false},
+                                                  {"localhost", 99, false},
+                                                  {"::1", std::nullopt, false}}));
   EXPECT_EQ(o.listen_text, "127.0.0.1,[::1]:11300,localhost:99,::1");
 }
 
@@ -208,9 +208,89 @@ TEST(Options, UnsupportedMemcachedFlagIsRefusedByName) {
   ParseResult r = parse({"-f", "1.25"});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error.find("-f/--slab-growth-factor"), std::string::npos) << r.error;
-  ParseResult s = parse({"--enable-ssl"});
+  ParseResult s = parse({"--enable-largepages"});
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error.find("--enable-ssl"), std::string::npos) << s.error;
+  EXPECT_NE(s.error.find("-L/--enable-largepages"), std::string::npos) << s.error;
+}
+
+TEST(Options, TlsDefaultsAreMemcacheds) {
+  const TlsOptions t = parse_ok({}).tls;
+  EXPECT_FALSE(t.enabled);
+  EXPECT_EQ(t.verify_mode, 0);
+  EXPECT_EQ(t.key_format, kKeyFormatPem);
+  EXPECT_EQ(t.write_buffer, 16u * 1024);
+  EXPECT_EQ(t.min_version, kTlsVersion1_2);
+  EXPECT_FALSE(t.ciphers);
+  EXPECT_FALSE(t.ca_cert);
+  EXPECT_FALSE(t.session_cache);
+  EXPECT_FALSE(t.kernel_tls);
+}
+
+TEST(Options, TlsSuboptionsApply) {
+  const TlsOptions t = parse_ok({"-Z", "-o",
+                                 "ssl_chain_cert=/c.pem,ssl_key=/k.pem,ssl_ca_cert=/ca.pem,ssl_ciphers=HIGH:!aNULL,"
+                                 "ssl_keyformat=2,ssl_wbuf_size=32,ssl_session_cache,ssl_kernel_tls=yes"})
+                          .tls;
+  EXPECT_TRUE(t.enabled);
+  EXPECT_EQ(t.chain_cert, "/c.pem");
+  EXPECT_EQ(t.key, "/k.pem");
+  EXPECT_EQ(t.ca_cert, "/ca.pem");
+  EXPECT_EQ(t.ciphers, "HIGH:!aNULL");
+  EXPECT_EQ(t.key_format, 2);
+  EXPECT_EQ(t.write_buffer, 32u * 1024);
+  EXPECT_TRUE(t.session_cache);
+  EXPECT_TRUE(t.kernel_tls);
+  EXPECT_TRUE(parse_ok({"--enable-ssl"}).tls.enabled);
+}
+
+TEST(Options, TlsVerifyModeIsStoredAsOpenSslsFlagBits) {
+  EXPECT_EQ(parse_ok({"-o", "ssl_verify_mode=0"}).tls.verify_mode, 0);
+  EXPECT_EQ(parse_ok({"-o", "ssl_verify_mode=1"}).tls.verify_mode, 1);
+  EXPECT_EQ(parse_ok({"-o", "ssl_verify_mode=2"}).tls.verify_mode, 3);
+  EXPECT_EQ(parse_ok({"-o", "ssl_verify_mode=3"}).tls.verify_mode, 7);
+  EXPECT_EQ(parse({"-o", "ssl_verify_mode=4"}).error, "Invalid ssl_verify_mode. Use help to see valid options.");
+  EXPECT_EQ(parse({"-o", "ssl_verify_mode=x"}).error, "could not parse argument to ssl_verify_mode");
+}
+
+TEST(Options, TlsMinVersionTakesMemcacheds0To3) {
+  EXPECT_EQ(parse_ok({"-o", "ssl_min_version=0"}).tls.min_version, kTlsVersion1_0);
+  EXPECT_EQ(parse_ok({"-o", "ssl_min_version=1"}).tls.min_version, kTlsVersion1_1);
+  EXPECT_EQ(parse_ok({"-o", "ssl_min_version=2"}).tls.min_version, kTlsVersion1_2);
+  EXPECT_EQ(parse_ok({"-o", "ssl_min_version=3"}).tls.min_version, kTlsVersion1_3);
+  EXPECT_EQ(parse({"-o", "ssl_min_version=tlsv1.3"}).error, "could not parse argument to ssl_min_version");
+  EXPECT_EQ(parse({"-o", "ssl_min_version=4"}).error, "Invalid ssl_min_version. Use help to see valid options.");
+  EXPECT_EQ(tls_version_name(kTlsVersion1_3), "tlsv1.3");
+}
+
+TEST(Options, TlsSuboptionsWithoutTheirValueAreRefusedInMemcachedsWords) {
+  for (const char* name : {"ssl_chain_cert", "ssl_key", "ssl_verify_mode", "ssl_keyformat", "ssl_ciphers",
+                           "ssl_ca_cert", "ssl_wbuf_size", "ssl_min_version"}) {
+    EXPECT_EQ(parse({"-o", name}).error, std::string("Missing ") + name + " argument");
+  }
+  EXPECT_FALSE(parse({"-o", "ssl_wbuf_size=0"}).ok());
+  EXPECT_FALSE(parse({"-o", "ssl_bogus=1"}).ok());
+}
+
+TEST(Options, NoTlsPrefixMarksAPlaintextListener) {
+  ServerOptions o = parse_ok({"-Z", "-l", "127.0.0.1,notls:127.0.0.1:11212,notls:[::1]"});
+  ASSERT_EQ(o.listen.size(), 3u);
+  EXPECT_FALSE(o.listen[0].notls);
+  EXPECT_TRUE(o.listen[1].notls);
+  EXPECT_EQ(o.listen[1].host, "127.0.0.1");
+  EXPECT_EQ(o.listen[1].port, 11212);
+  EXPECT_TRUE(o.listen[2].notls);
+  EXPECT_EQ(o.listen[2].host, "::1");
+  EXPECT_EQ(o.listen_text, "127.0.0.1,notls:127.0.0.1:11212,notls:[::1]");
+  EXPECT_FALSE(parse({"-l", "notls:"}).ok());
+}
+
+TEST(Options, TlsCrossChecksAreMemcacheds) {
+  ServerOptions notls = parse_ok({"-l", "notls:127.0.0.1"});
+  EXPECT_EQ(validate(notls), "'notls' option is valid only when SSL is enabled");
+  ServerOptions no_tcp = parse_ok({"-Z", "-p", "0", "-s", "/tmp/a.sock"});
+  EXPECT_EQ(validate(no_tcp), "ERROR: You cannot enable SSL without a TCP port.");
+  ServerOptions fine = parse_ok({"-Z", "-l", "notls:127.0.0.1:1,127.0.0.1"});
+  EXPECT_EQ(validate(fine), "");
 }
 
 TEST(Options, UnknownFlagIsRefusedByName) {
@@ -352,7 +432,7 @@ TEST(LoadOptions, CommandLineOverridesTheConfigFile) {
   EXPECT_EQ(r.options.memory_limit_mb, 128u);  // from the file
   EXPECT_EQ(r.options.threads, 8u);            // from the file
   EXPECT_EQ(r.options.port, 12000);            // overridden
-  EXPECT_EQ(r.options.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt}}));  // replaced
+  EXPECT_EQ(r.options.listen, (std::vector<ListenAddress>{{"127.0.0.1", std::nullopt, false}}));  // replaced
   EXPECT_EQ(r.options.verbosity, 2);  // replaced, not added to
   EXPECT_EQ(r.options.config_file, "/etc/ms.conf");
 }

@@ -48,7 +48,36 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
             "STAT dump_enabled yes\r\n"
             "STAT lru_maintainer_thread yes\r\n"
             "STAT idle_timeout 0\r\n"
+            "STAT ssl_enabled no\r\n"
+            "STAT ssl_chain_cert (null)\r\n"
+            "STAT ssl_key (null)\r\n"
+            "STAT ssl_verify_mode 0\r\n"
+            "STAT ssl_keyformat 1\r\n"
+            "STAT ssl_ciphers NULL\r\n"
+            "STAT ssl_ca_cert NULL\r\n"
+            "STAT ssl_wbuf_size 16384\r\n"
+            "STAT ssl_session_cache no\r\n"
+            "STAT ssl_kernel_tls no\r\n"
+            "STAT ssl_min_version tlsv1.2\r\n"
             "STAT shards 16\r\n");
+}
+
+TEST(SettingsReport, TlsLinesAreMemcachedsWithMinusZ) {
+  std::string r = report({"-Z", "-o", "ssl_chain_cert=/c.pem,ssl_key=/k.pem,ssl_verify_mode=2,ssl_ca_cert=/ca.pem",
+                          "-o", "ssl_ciphers=HIGH,ssl_wbuf_size=8,ssl_session_cache,ssl_kernel_tls,ssl_min_version=3"});
+  EXPECT_NE(r.find("STAT ssl_enabled yes\r\n"
+                   "STAT ssl_chain_cert /c.pem\r\n"
+                   "STAT ssl_key /k.pem\r\n"
+                   "STAT ssl_verify_mode 3\r\n"
+                   "STAT ssl_keyformat 1\r\n"
+                   "STAT ssl_ciphers HIGH\r\n"
+                   "STAT ssl_ca_cert /ca.pem\r\n"
+                   "STAT ssl_wbuf_size 8192\r\n"
+                   "STAT ssl_session_cache yes\r\n"
+                   "STAT ssl_kernel_tls yes\r\n"
+                   "STAT ssl_min_version tlsv1.3\r\n"),
+            std::string::npos)
+      << r;
 }
 
 TEST(SettingsReport, ReflectsTheFlags) {

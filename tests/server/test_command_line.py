@@ -15,7 +15,7 @@ EX_USAGE = 64
 
 @pytest.mark.parametrize("args,message", [
     (["-f", "1.25"], "-f/--slab-growth-factor"),
-    (["--enable-ssl"], "-Z/--enable-ssl"),
+    (["--enable-largepages"], "-L/--enable-largepages"),
     (["-L"], "-L/--enable-largepages"),
     (["--bogus"], "unrecognized option '--bogus'"),
     (["-j"], "invalid option -- 'j'"),
