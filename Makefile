@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= conf/memstripe.conf
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare compare-clients soak clean
+.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare compare-tls compare-clients soak clean
 
 all: build
 
@@ -67,6 +67,12 @@ bench: build
 # COMPARE_ARGS=--quick for a fast check.
 compare: build
 	@bench/compare --no-build --build-dir $(BUILD) $(COMPARE_ARGS)
+
+# memstripe -Z against memcached -Z (one certificate): 50 conns, 50 x pipeline 16,
+# handshakes/s, memory per idle TLS connection, ssl_kernel_tls, and memtier --tls's cells
+# when MEMTIER names it: bench/results/<date>-tls/. COMPARE_TLS_ARGS=--quick for a fast check.
+compare-tls: build
+	@bench/compare-tls --no-build --build-dir $(BUILD) $(COMPARE_TLS_ARGS)
 
 # The seed's get benchmark through every client in every language (Python, PHP, Ruby, Go,
 # Java, Node.js), both servers, both transports: bench/results/<date>-clients/.

@@ -35,12 +35,14 @@ Connection::Connection(boost::asio::io_context& io, const Options& options,
       key_count_(capacity_),
       ring_keys_(static_cast<std::size_t>(capacity_) * width_),
       in_(kReceiveBuffer) {
+  if (options.tls_context) transport_.use_tls(options.tls_context, options.endpoint.host);
   const std::size_t per_request = writer_.max_request_size(width_);
   out_.reserve(std::min(kSendReserveMax, capacity_ * per_request));
   sending_.reserve(out_.capacity());
 }
 
 bool Connection::connect(const client::SocketAddress& address) {
+  address_ = address;
   if (transport_.connect(address)) {
     ++stats_->counters.connection_errors;
     broken_ = true;
@@ -188,6 +190,9 @@ void Connection::on_read(const boost::system::error_code& ec, std::size_t n) {
     std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
     in_used_ -= pos;
   }
+  if (options_.connection_per_request && phase_.kind == Phase::Kind::kLoad && in_flight_ == 0 &&
+      !writing_ && has_more_to_send(now))
+    return reconnect();
   send_due(now);
   finish_if_done(now);
   read();
@@ -219,6 +224,18 @@ void Connection::complete(const ReplyOutcome& outcome, Nanos now) {
   ++c.reply_errors[static_cast<std::size_t>(outcome.error)];
   stats_->latency.record(static_cast<std::uint64_t>(now - sent_at_[slot]));
   stats_->last_reply_ns = now;
+}
+
+void Connection::reconnect() {
+  transport_.close();
+  transport_.async_connect(address_, [this](const boost::system::error_code& ec) {
+    if (!running_) return;
+    if (ec) return fail();
+    const Nanos now = now_ns();
+    send_due(now);
+    finish_if_done(now);
+    read();
+  });
 }
 
 void Connection::arm_schedule() {

@@ -8,8 +8,7 @@
 // the send and receive buffers (they only grow while warming up).
 //
 // The wire format is RequestWriter's and ReplyParser's (the text or the binary protocol,
-// as --protocol says); the byte stream is client::Transport's (a plain socket). TLS
-// (issue 15) replaces that, not this.
+// as --protocol says); the byte stream is client::Transport's (a plain socket or TLS).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -66,6 +65,7 @@ class Connection {
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t n);
   void complete(const ReplyOutcome& outcome, Nanos now);
+  void reconnect();
   void arm_schedule();
   void finish_if_done(Nanos now);
   void fail();
@@ -77,6 +77,7 @@ class Connection {
   unsigned id_;
   RunStats* stats_;
   client::Transport transport_;
+  client::SocketAddress address_;  // --connection-per-request connects to it again
   boost::asio::steady_timer schedule_timer_;
   KeyChooser keys_;
   ReplyParser parser_;

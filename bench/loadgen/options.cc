@@ -33,6 +33,13 @@ std::string usage() {
          "  -w, --warmup S          seconds of load before measuring (0)\n"
          "  -r, --rate R            open loop: R requests/s in all, latency from scheduled send\n"
          "      --max-outstanding N open loop: most requests in flight per connection (" + std::to_string(d.max_outstanding) + ")\n"
+         "      --tls               speak TLS (TCP only)\n"
+         "      --tls-ca FILE       verify the server's certificate against this CA\n"
+         "      --tls-cert FILE     present this client certificate (--tls-key its key)\n"
+         "      --tls-key FILE      the client certificate's key\n"
+         "      --tls-version V     1.2 | 1.3: only that version\n"
+         "      --connection-per-request  a new connection (TLS: a full handshake) for\n"
+         "                          each request; measures connects or handshakes/s\n"
          "      --seed N            random seed (1)\n"
          "      --json FILE         also write the results as JSON (- for stdout)\n"
          "  -q, --quiet             no table\n"
@@ -128,6 +135,22 @@ ParsedOptions parse_options(int argc, char** argv) {
         return fail("--rate needs requests/s > 0");
     } else if (args.is("--max-outstanding")) {
       if (!unsigned_opt(o.max_outstanding, 1)) return fail("--max-outstanding needs a number >= 1");
+    } else if (args.is("--tls")) {
+      o.tls.enabled = true;
+    } else if (args.is("--tls-ca")) {
+      if (!args.value(v) || v.empty()) return fail("--tls-ca needs a file");
+      o.tls.ca_file = std::string(v);
+    } else if (args.is("--tls-cert")) {
+      if (!args.value(v) || v.empty()) return fail("--tls-cert needs a file");
+      o.tls.cert_file = std::string(v);
+    } else if (args.is("--tls-key")) {
+      if (!args.value(v) || v.empty()) return fail("--tls-key needs a file");
+      o.tls.key_file = std::string(v);
+    } else if (args.is("--tls-version")) {
+      if (!args.value(v) || (v != "1.2" && v != "1.3")) return fail("--tls-version needs 1.2 or 1.3");
+      o.tls.version = std::string(v);
+    } else if (args.is("--connection-per-request")) {
+      o.connection_per_request = true;
     } else if (args.is("--seed")) {
       if (!args.value(v) || !parse_integer(v, o.seed)) return fail("--seed needs a number");
     } else if (args.is("--json")) {
@@ -148,6 +171,16 @@ ParsedOptions parse_options(int argc, char** argv) {
     return fail("--key-size " + std::to_string(o.key_size) + " is too short for " +
                 std::to_string(o.key_count) + " keys (needs " + std::to_string(digits + 1) + ")");
   if (o.multiget > o.key_count) return fail("--multiget is larger than --keys");
+  if (o.connection_per_request && (o.pipeline > 1 || o.open_loop()))
+    return fail("--connection-per-request takes one request per connection: no --pipeline or --rate");
+  if (!o.tls.enabled && (!o.tls.ca_file.empty() || !o.tls.cert_file.empty() || !o.tls.version.empty()))
+    return fail("--tls-ca, --tls-cert and --tls-version need --tls");
+  if (o.tls.enabled) {
+    if (!o.is_tcp()) return fail("--tls is for --tcp: the UNIX socket is plaintext");
+    std::string error;
+    o.tls_context = client::TlsContext::make(o.tls, error);
+    if (!o.tls_context) return {std::nullopt, 1, "memstripe-bench: " + error + "\n"};
+  }
   return {std::move(o), 0, {}};
 }
 

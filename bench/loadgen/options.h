@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "client/endpoint.h"
+#include "client/tls_context.h"
 #include "reply_outcome.h"
 
 namespace loadgen {
@@ -41,6 +43,12 @@ struct Options {
   // Open loop: a fixed total request rate; latency counts from each scheduled send.
   double rate = 0;
   unsigned max_outstanding = 1024;  // per connection, open loop only
+
+  // --tls: every connection a TLS session (TCP only), from the context parse_options loads.
+  client::TlsOptions tls;
+  std::shared_ptr<const client::TlsContext> tls_context;
+  // A new connection (with TLS, a full handshake) for each request of the load phase.
+  bool connection_per_request = false;
 
   std::uint64_t seed = 1;
   std::string json_path;  // "-" writes JSON to stdout
