@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= conf/memstripe.conf
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare compare-tls compare-clients soak clean
+.PHONY: all deps build run test asan tsan fuzz fuzz-smoke bench compare compare-tls compare-clients compare-hits soak clean
 
 all: build
 
@@ -80,6 +80,12 @@ compare-tls: build
 # Builds only the server (bench/compare-clients does), not the whole tree.
 compare-clients: deps
 	@bench/compare-clients --build-dir $(BUILD) $(COMPARE_CLIENTS_ARGS)
+
+# memstripe's hit ratio against memcached's, cache-aside, at -m 16, 64 and 256, each workload
+# (Zipf 0.9 and 0.99, with and without one-hit wonders, a scan), servers alternated, 3 runs:
+# bench/results/<date>-hits/. COMPARE_HITS_ARGS=--quick for a fast check.
+compare-hits: build
+	@bench/compare-hits --no-build --build-dir $(BUILD) $(COMPARE_HITS_ARGS)
 
 # memstripe-soak against memstripe and, for comparison, memcached at the same -m (16):
 # many connections over both transports, values of 0 B to 1 MiB that check themselves;

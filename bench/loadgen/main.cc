@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cache_aside_command.h"
 #include "clock.h"
 #include "options.h"
 #include "report.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     std::cerr << "memstripe-bench: cannot resolve " << o.endpoint.host << ": " << ec.message() << "\n";
     return 1;
   }
+  if (o.cache_aside()) return loadgen::run_cache_aside(o, address);
 
   const loadgen::RequestWriter writer(o.key_size, o.value_size, o.protocol);
   std::vector<std::unique_ptr<Worker>> workers;

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "client/arguments.h"
@@ -9,6 +10,18 @@ namespace loadgen {
 
 using client::parse_finite;
 using client::parse_integer;
+
+namespace {
+
+// A default as the usage shows it: 1.0 as "1", 0.25 as "0.25".
+std::string fixed_text(double v) {
+  std::string s = std::to_string(v);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
 
 std::string usage() {
   const Options d;
@@ -40,6 +53,23 @@ std::string usage() {
          "      --tls-version V     1.2 | 1.3: only that version\n"
          "      --connection-per-request  a new connection (TLS: a full handshake) for\n"
          "                          each request; measures connects or handshakes/s\n"
+         "\nCache-aside mode: every request a get, a miss followed by a set of its value\n"
+         "      --workload W        mixed | cache-aside (mixed: --ratio's sets and gets)\n"
+         "      --value-sizes D     fixed | uniform | lognormal (fixed: --value-size), a\n"
+         "                          function of the key: a key's value is always the same\n"
+         "      --value-range A:B   uniform sizes from A to B bytes (" + std::to_string(d.value_min) + ":" + std::to_string(d.value_max) + ")\n"
+         "      --value-median B    lognormal's median (" + std::to_string(static_cast<int>(d.value_median)) + ", Twitter's)\n"
+         "      --value-sigma S     lognormal's sigma (" + fixed_text(d.value_sigma) + ")\n"
+         "      --value-cap B       no value larger; trace sizes are cut to it (" + std::to_string(d.value_cap) + ")\n"
+         "      --one-hit-wonders F share of requests for keys asked once, never again (0)\n"
+         "      --scan-every K      a scan after every K requests (0: none) ...\n"
+         "      --scan-length S     ... of S keys asked once each, alternating with the rest\n"
+         "      --ttl S             exptime of every set (0)\n"
+         "      --warmup-requests N gets before measuring (0)\n"
+         "      --interval-requests N  the hit ratio per N gets too (a 20th of the run)\n"
+         "      --trace FILE        replay FILE's requests cache-aside (bench/README.md)\n"
+         "      --trace-format F    csv | oracle-general (csv: time,key,size[,ttl])\n"
+         "  -n counts the gets measured after the warm-up (default: one per key; a trace: all)\n\n"
          "      --seed N            random seed (1)\n"
          "      --json FILE         also write the results as JSON (- for stdout)\n"
          "  -q, --quiet             no table\n"
@@ -48,14 +78,53 @@ std::string usage() {
 
 namespace {
 
+std::string digits_of(std::uint64_t n) { return std::to_string(n); }
+
 ParsedOptions fail(std::string message) {
   return {std::nullopt, 2, "memstripe-bench: " + message + "\n" + usage()};
+}
+
+// The cache-aside mode's own rules: text only, one thread (its request stream is one
+// sequence, deterministic given the seed), and keys wide enough for every index asked.
+ParsedOptions check_cache_aside(Options o) {
+  if (o.protocol != Protocol::kText) return fail("the cache-aside mode speaks the text protocol only");
+  o.threads = 1;
+  if (o.value_distribution == ValueDistribution::kFixed && o.value_size > o.value_cap)
+    return fail("--value-size is larger than --value-cap");
+  if (o.replays_trace()) {
+    if (o.key_size < kTraceKeySize)
+      return fail("--key-size must be at least " + std::to_string(kTraceKeySize) + " for a trace's 64-bit keys");
+    return {std::move(o), 0, {}};
+  }
+  if (o.requests == 0) o.requests = o.key_count;
+  if ((o.scan_every == 0) != (o.scan_length == 0)) return fail("--scan-every and --scan-length go together");
+  // One-hit wonders and scanned keys are numbered from 0 in a space of their own (another
+  // prefix letter): at most one per request.
+  const std::uint64_t largest = std::max(o.key_count - 1, o.warmup_requests + o.requests);
+  const auto digits = digits_of(largest).size();
+  if (o.key_size < digits + 1)
+    return fail("--key-size " + std::to_string(o.key_size) + " is too short for key index " + digits_of(largest) +
+                " (needs " + std::to_string(digits + 1) + ")");
+  return {std::move(o), 0, {}};
 }
 
 }  // namespace
 
 const char* protocol_name(Protocol protocol) noexcept {
   return protocol == Protocol::kBinary ? "binary" : "text";
+}
+
+const char* value_distribution_name(ValueDistribution distribution) noexcept {
+  switch (distribution) {
+    case ValueDistribution::kUniform: return "uniform";
+    case ValueDistribution::kLognormal: return "lognormal";
+    case ValueDistribution::kFixed: break;
+  }
+  return "fixed";
+}
+
+const char* trace_format_name(TraceFormat format) noexcept {
+  return format == TraceFormat::kOracleGeneral ? "oracle-general" : "csv";
 }
 
 ParsedOptions parse_options(int argc, char** argv) {
@@ -151,6 +220,54 @@ ParsedOptions parse_options(int argc, char** argv) {
       o.tls.version = std::string(v);
     } else if (args.is("--connection-per-request")) {
       o.connection_per_request = true;
+    } else if (args.is("--workload")) {
+      if (!args.value(v)) return fail("--workload needs mixed or cache-aside");
+      if (v == "mixed") o.workload = Workload::kMixed;
+      else if (v == "cache-aside") o.workload = Workload::kCacheAside;
+      else return fail("--workload needs mixed or cache-aside");
+    } else if (args.is("--value-sizes")) {
+      if (!args.value(v)) return fail("--value-sizes needs fixed, uniform or lognormal");
+      if (v == "fixed") o.value_distribution = ValueDistribution::kFixed;
+      else if (v == "uniform") o.value_distribution = ValueDistribution::kUniform;
+      else if (v == "lognormal") o.value_distribution = ValueDistribution::kLognormal;
+      else return fail("--value-sizes needs fixed, uniform or lognormal");
+    } else if (args.is("--value-range")) {
+      auto colon = args.value(v) ? v.find(':') : std::string_view::npos;
+      if (colon == std::string_view::npos || !parse_integer(v.substr(0, colon), o.value_min) ||
+          !parse_integer(v.substr(colon + 1), o.value_max) || o.value_min > o.value_max)
+        return fail("--value-range needs MIN:MAX bytes, MIN <= MAX");
+    } else if (args.is("--value-median")) {
+      if (!args.value(v) || !parse_finite(v, o.value_median) || o.value_median < 1)
+        return fail("--value-median needs bytes >= 1");
+    } else if (args.is("--value-sigma")) {
+      if (!args.value(v) || !parse_finite(v, o.value_sigma) || o.value_sigma < 0 || o.value_sigma > 10)
+        return fail("--value-sigma needs a number in 0..10");
+    } else if (args.is("--value-cap")) {
+      if (!unsigned_opt(o.value_cap, 1)) return fail("--value-cap needs bytes >= 1");
+    } else if (args.is("--one-hit-wonders")) {
+      if (!args.value(v) || !parse_finite(v, o.one_hit_wonders) || o.one_hit_wonders < 0 || o.one_hit_wonders >= 1)
+        return fail("--one-hit-wonders needs a share in [0, 1)");
+    } else if (args.is("--scan-every")) {
+      if (!args.value(v) || !parse_integer(v, o.scan_every)) return fail("--scan-every needs a number");
+    } else if (args.is("--scan-length")) {
+      if (!args.value(v) || !parse_integer(v, o.scan_length)) return fail("--scan-length needs a number");
+    } else if (args.is("--ttl")) {
+      if (!unsigned_opt(o.ttl, 0) || o.ttl > kMaxRelativeTtl)
+        return fail("--ttl needs seconds in 0.." + std::to_string(kMaxRelativeTtl));
+    } else if (args.is("--warmup-requests")) {
+      if (!args.value(v) || !parse_integer(v, o.warmup_requests)) return fail("--warmup-requests needs a number");
+    } else if (args.is("--interval-requests")) {
+      if (!args.value(v) || !parse_integer(v, o.interval_requests))
+        return fail("--interval-requests needs a number");
+    } else if (args.is("--trace")) {
+      if (!args.value(v) || v.empty()) return fail("--trace needs a file name");
+      o.trace_path = std::string(v);
+      o.workload = Workload::kCacheAside;
+    } else if (args.is("--trace-format")) {
+      if (!args.value(v)) return fail("--trace-format needs csv or oracle-general");
+      if (v == "csv") o.trace_format = TraceFormat::kCsv;
+      else if (v == "oracle-general") o.trace_format = TraceFormat::kOracleGeneral;
+      else return fail("--trace-format needs csv or oracle-general");
     } else if (args.is("--seed")) {
       if (!args.value(v) || !parse_integer(v, o.seed)) return fail("--seed needs a number");
     } else if (args.is("--json")) {
@@ -165,6 +282,12 @@ ParsedOptions parse_options(int argc, char** argv) {
 
   if (tcp == unix_socket) return fail("give exactly one of --tcp and --unix");
   if (o.threads > o.connections) o.threads = o.connections;
+  if (o.cache_aside()) {
+    // Its connections (cache_aside_connection.cc) are plaintext, one request at a time.
+    if (o.tls.enabled || o.connection_per_request)
+      return fail("--tls and --connection-per-request are not for the cache-aside mode");
+    return check_cache_aside(std::move(o));
+  }
   // Keys are 'k' and a zero-padded index: they must fit the key size.
   const auto digits = std::to_string(o.key_count - 1).size();
   if (o.key_size < digits + 1)

@@ -2,7 +2,9 @@
 // binary reply checks (reply_parser.h, binary_reply_parser.h) share with the connection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 namespace loadgen {
 
@@ -19,6 +21,13 @@ enum class ReplyError : std::uint8_t {
   kWrongValue,   // a VALUE of another size than was stored
   kCount
 };
+
+// The name a report gives each kind (the JSON's error_kinds).
+constexpr const char* reply_error_name(ReplyError error) noexcept {
+  constexpr const char* kNames[] = {"none", "error", "client_error", "server_error", "not_stored", "wrong_value"};
+  static_assert(std::size(kNames) == static_cast<std::size_t>(ReplyError::kCount));
+  return kNames[static_cast<std::size_t>(error)];
+}
 
 struct ReplyOutcome {
   unsigned hits = 0;

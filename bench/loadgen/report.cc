@@ -17,10 +17,6 @@ constexpr std::array<double, 4> kTablePercentiles{50, 90, 99, 99.9};
 constexpr std::array<double, 16> kSpectrum{0,  10, 25, 50,   75,    90,    95,     99,
                                            99.5, 99.9, 99.95, 99.99, 99.995, 99.999, 99.9999, 100};
 
-const char* const kReplyErrorNames[] = {"none", "error", "client_error", "server_error",
-                                        "not_stored", "wrong_value"};
-static_assert(std::size(kReplyErrorNames) == static_cast<std::size_t>(ReplyError::kCount));
-
 std::string fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -75,7 +71,7 @@ void print_table(const Report& r, std::ostream& out) {
   if (c.errors()) {
     out << " (";
     for (std::size_t i = 1; i < c.reply_errors.size(); ++i)
-      if (c.reply_errors[i]) out << kReplyErrorNames[i] << " " << c.reply_errors[i] << ", ";
+      if (c.reply_errors[i]) out << reply_error_name(static_cast<ReplyError>(i)) << " " << c.reply_errors[i] << ", ";
     out << "malformed " << c.malformed << ", connection " << c.connection_errors << ", unanswered "
         << c.unanswered << ")";
   }
@@ -124,7 +120,7 @@ void write_json(const Report& r, std::ostream& out) {
       << "  \"errors\": " << c.errors() << ",\n"
       << "  \"error_kinds\": {";
   for (std::size_t i = 1; i < c.reply_errors.size(); ++i)
-    out << "\"" << kReplyErrorNames[i] << "\": " << c.reply_errors[i] << ", ";
+    out << "\"" << reply_error_name(static_cast<ReplyError>(i)) << "\": " << c.reply_errors[i] << ", ";
   out << "\"malformed\": " << c.malformed << ", \"connection\": " << c.connection_errors
       << ", \"unanswered\": " << c.unanswered << "},\n"
       << "  \"latency\": ";

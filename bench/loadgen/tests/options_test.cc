@@ -68,6 +68,46 @@ TEST(Options, NoMoreThreadsThanConnections) {
   EXPECT_EQ(p.options->threads, 2u);
 }
 
+TEST(Options, ReadsTheCacheAsideWorkload) {
+  const auto p = parse({"--unix", "/x", "--workload", "cache-aside", "--keys", "5000", "--value-sizes", "lognormal",
+                        "--value-median", "230", "--value-sigma", "0.8", "--one-hit-wonders", "0.2", "--scan-every",
+                        "1000", "--scan-length", "200", "--ttl", "60", "--warmup-requests", "300", "-t", "4"});
+  ASSERT_TRUE(p.options) << p.message;
+  const Options& o = *p.options;
+  EXPECT_TRUE(o.cache_aside());
+  EXPECT_EQ(o.value_distribution, ValueDistribution::kLognormal);
+  EXPECT_DOUBLE_EQ(o.value_sigma, 0.8);
+  EXPECT_DOUBLE_EQ(o.one_hit_wonders, 0.2);
+  EXPECT_EQ(o.scan_every, 1000u);
+  EXPECT_EQ(o.scan_length, 200u);
+  EXPECT_EQ(o.ttl, 60u);
+  EXPECT_EQ(o.warmup_requests, 300u);
+  EXPECT_EQ(o.requests, 5000u);  // one get per key unless -n says otherwise
+  EXPECT_EQ(o.threads, 1u);      // one stream, one thread
+}
+
+TEST(Options, ATraceIsReplayedCacheAside) {
+  const auto p = parse({"--unix", "/x", "--trace", "t.bin", "--trace-format", "oracle-general"});
+  ASSERT_TRUE(p.options) << p.message;
+  EXPECT_TRUE(p.options->cache_aside());
+  EXPECT_EQ(p.options->trace_format, TraceFormat::kOracleGeneral);
+  EXPECT_EQ(p.options->requests, 0u);  // to the trace's end
+  EXPECT_FALSE(parse({"--unix", "/x", "--trace", "t.csv", "--key-size", "20"}).options);
+}
+
+TEST(Options, RejectsBadCacheAsideValues) {
+  EXPECT_FALSE(parse({"--unix", "/x", "--workload", "cache-aside", "--protocol", "binary"}).options);
+  EXPECT_FALSE(parse({"--tcp", "127.0.0.1:1", "--workload", "cache-aside", "--tls"}).options);
+  EXPECT_FALSE(parse({"--tcp", "127.0.0.1:1", "--workload", "cache-aside", "--connection-per-request"}).options);
+  EXPECT_FALSE(parse({"--unix", "/x", "--workload", "cache-aside", "--one-hit-wonders", "1"}).options);
+  EXPECT_FALSE(parse({"--unix", "/x", "--workload", "cache-aside", "--scan-every", "10"}).options);
+  EXPECT_FALSE(parse({"--unix", "/x", "--value-range", "10:5"}).options);
+  EXPECT_FALSE(parse({"--unix", "/x", "--workload", "cache-aside", "--value-size", "2000", "--value-cap", "1000"}).options);
+  // Keys must fit every index asked, one-hit wonders' included.
+  EXPECT_FALSE(parse({"--unix", "/x", "--workload", "cache-aside", "--key-size", "4", "--keys", "100", "-n", "5000"}).options);
+  EXPECT_TRUE(parse({"--unix", "/x", "--workload", "cache-aside", "--key-size", "5", "--keys", "100", "-n", "5000"}).options);
+}
+
 TEST(Options, HelpExitsCleanly) {
   const auto p = parse({"--help"});
   EXPECT_FALSE(p.options);
