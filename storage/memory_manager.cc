@@ -297,6 +297,10 @@ bool MemoryManager::evict_one(ChunkPool& pool) {
     free_chunk_locked(pool, item);
     return true;
   }
+  // Nothing here can go (a class holding only free chunks, or items all in use): its hint
+  // must not stay the oldest, or every class without pages of its own would keep asking
+  // this one, and answer "out of memory", while others hold old items.
+  publish_tail_hint(pool, nullptr);
   return false;
 }
 

@@ -284,6 +284,25 @@ TEST_F(LargeValueTest, ALargeValueIsChargedItsMappingAndGivesItBack) {
   EXPECT_EQ(s.allocated_bytes, kPageSize);
 }
 
+TEST_F(LargeValueTest, AClassWithNothingToEvictIsNotAskedForeverWhileOthersHoldOldItems) {
+  // The large values' class keeps its header page after its only value went, with that
+  // value's old time as its hint; then 1000-byte items take the rest of the memory.
+  Item* big = allocate("big", 1 << 20);
+  ASSERT_NE(big, nullptr);
+  memory_.free_item(big);
+  clock_.advance(10);
+  for (int i = 0; stats().evicted == 0; ++i) {  // until the memory is full
+    ASSERT_LT(i, 100000);
+    ASSERT_NE(store(key_of(i), 1000), nullptr) << i;
+  }
+  clock_.advance(10);
+  // A class with no page of its own must take one from the 1000-byte items, not answer
+  // "out of memory" because the emptied large class still looks oldest. (It did, for up to
+  // 0.3 % of the sets of make compare-hits at -m 64.)
+  for (int i = 0; i < 3; ++i) ASSERT_NE(store("small" + std::to_string(i), 100), nullptr) << i;
+  EXPECT_EQ(stats().outofmemory, 0u);
+}
+
 TEST_F(LargeValueTest, TheOldestLargeValueGoesWhenTheBudgetIsSpent) {
   const std::size_t length = 900 * 1024;
   ASSERT_NE(store("big0", length), nullptr);
