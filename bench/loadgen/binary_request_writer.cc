@@ -5,6 +5,7 @@
 #include "client/binary_protocol.h"
 #include "key_chooser.h"
 #include "request_writer.h"
+#include "send_buffer.h"
 
 namespace loadgen {
 
@@ -21,13 +22,10 @@ std::string frame(std::uint8_t opcode, unsigned key_size, std::uint8_t extras, c
   return f + value;
 }
 
-// Appends `frame` with the key and opaque filled in (as request_writer.cc's grow(), the
-// buffer keeps its capacity: this allocates only while a connection warms up).
+// Appends `frame` with the key and opaque filled in.
 inline void append_frame(const std::string& frame, std::size_t key_at, std::uint32_t key, unsigned key_size,
                          std::uint32_t opaque, std::vector<char>& out) {
-  const std::size_t at = out.size();
-  out.resize(at + frame.size());
-  char* p = out.data() + at;
+  char* p = grow(out, frame.size());
   std::memcpy(p, frame.data(), frame.size());
   binary::store32(p + binary::kOpaqueAt, opaque);
   if (key_size > 0) write_key(key, key_size, p + key_at);

@@ -4,15 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
-namespace loadgen {
+#include "send_buffer.h"
 
-namespace {
-char* grow(std::vector<char>& out, std::size_t n) {
-  const std::size_t at = out.size();
-  out.resize(at + n);
-  return out.data() + at;
-}
-}  // namespace
+namespace loadgen {
 
 char key_prefix(KeyClass key_class) noexcept {
   switch (key_class) {

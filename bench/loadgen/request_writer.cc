@@ -3,18 +3,9 @@
 #include <cstring>
 
 #include "key_chooser.h"
+#include "send_buffer.h"
 
 namespace loadgen {
-
-namespace {
-// Appends `n` bytes at the end of `out` and returns where they start. The buffer keeps
-// its capacity across requests, so this allocates only while a connection warms up.
-char* grow(std::vector<char>& out, std::size_t n) {
-  const std::size_t at = out.size();
-  out.resize(at + n);
-  return out.data() + at;
-}
-}  // namespace
 
 std::string value_bytes(unsigned value_size) {
   std::string value;
