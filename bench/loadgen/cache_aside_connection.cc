@@ -1,7 +1,5 @@
 #include "cache_aside_connection.h"
 
-#include <boost/asio/buffer.hpp>
-#include <cstring>
 #include <utility>
 
 namespace loadgen {
@@ -19,12 +17,11 @@ CacheAsideConnection::CacheAsideConnection(boost::asio::io_context& io, const Op
       writer_(writer),
       feed_(feed),
       stats_(stats),
-      transport_(io),
-      parser_(writer, values, !options.replays_trace()),
-      in_(static_cast<std::size_t>(options.value_cap) + client::TextReplyReader::kMaxLine + kReceiveSlack) {}
+      channel_(io, static_cast<std::size_t>(options.value_cap) + client::TextReplyReader::kMaxLine + kReceiveSlack),
+      parser_(writer, values, !options.replays_trace()) {}
 
 bool CacheAsideConnection::connect(const client::SocketAddress& address) {
-  if (transport_.connect(address)) {
+  if (channel_.transport().connect(address)) {
     ++stats_.connection_errors;
     broken_ = true;
     return false;
@@ -47,57 +44,34 @@ void CacheAsideConnection::top_up(Nanos now) {
     Pending p;
     if (!feed_.next(p.request, p.sequence)) return;
     p.sent_at = now;
-    writer_.append_get(p.request, out_);
+    writer_.append_get(p.request, channel_.out());
     in_flight_.push_back(p);
     ++gets_in_flight_;
   }
 }
 
 void CacheAsideConnection::flush() {
-  if (writing_ || out_.empty()) return;
-  boost::system::error_code ec;
-  const std::size_t n = transport_.try_write(boost::asio::buffer(out_), ec);
-  if (ec) return fail();
-  if (n == out_.size()) {
-    out_.clear();
-    return;
-  }
-  sending_.assign(out_.begin() + static_cast<std::ptrdiff_t>(n), out_.end());
-  out_.clear();
-  writing_ = true;
-  transport_.async_write(boost::asio::buffer(sending_), [this](const boost::system::error_code& error, std::size_t) {
-    writing_ = false;
-    if (error) {
-      if (error != boost::asio::error::operation_aborted) fail();
-      return;
-    }
-    sending_.clear();
-    flush();
-  });
+  channel_.flush([this] { fail(); });
 }
 
 void CacheAsideConnection::read() {
-  if (reading_ || !running_) return;
-  reading_ = true;
-  transport_.async_read_some(boost::asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
-                             [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
+  if (running_) channel_.read([this](const boost::system::error_code& ec) { on_read(ec); });
 }
 
-void CacheAsideConnection::on_read(const boost::system::error_code& ec, std::size_t n) {
-  reading_ = false;
+void CacheAsideConnection::on_read(const boost::system::error_code& ec) {
   if (ec) {
     if (ec != boost::asio::error::operation_aborted && running_) fail();
     return;
   }
-  in_used_ += n;
   const Nanos now = now_ns();
+  const std::string_view received = channel_.received();
   std::size_t pos = 0;
   while (!in_flight_.empty()) {
     const Pending& p = in_flight_.front();
     std::size_t consumed = 0;
     CacheAsideOutcome outcome;
     const auto status =
-        parser_.parse(p.is_set, p.request, std::string_view(in_.data() + pos, in_used_ - pos), consumed, outcome);
+        parser_.parse(p.is_set, p.request, received.substr(pos), consumed, outcome);
     pos += consumed;
     if (status == ParseStatus::kNeedMore) break;
     if (status == ParseStatus::kMalformed) {
@@ -106,14 +80,11 @@ void CacheAsideConnection::on_read(const boost::system::error_code& ec, std::siz
     }
     complete(outcome, now);
   }
-  if (in_flight_.empty() && pos < in_used_) {
+  if (in_flight_.empty() && pos < received.size()) {
     ++stats_.malformed;  // bytes nobody asked for
     return drop();
   }
-  if (pos > 0) {
-    std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
-    in_used_ -= pos;
-  }
+  channel_.consume(pos);
   top_up(now);
   flush();
   finish_if_done();
@@ -137,19 +108,19 @@ void CacheAsideConnection::complete(const CacheAsideOutcome& outcome, Nanos now)
   if (!outcome.hit && outcome.error == ReplyError::kNone) {
     Pending set = p;
     set.is_set = true;
-    writer_.append_set(set.request, out_);
+    writer_.append_set(set.request, channel_.out());
     in_flight_.push_back(set);
   }
 }
 
 void CacheAsideConnection::finish_if_done() {
-  if (running_ && in_flight_.empty() && out_.empty() && !writing_ && feed_.exhausted()) stop();
+  if (running_ && in_flight_.empty() && channel_.all_sent() && feed_.exhausted()) stop();
 }
 
 void CacheAsideConnection::stop() {
   running_ = false;
   if (on_stop_) on_stop_();
-  transport_.cancel();
+  channel_.transport().cancel();
 }
 
 void CacheAsideConnection::abort() {
@@ -168,7 +139,7 @@ void CacheAsideConnection::drop() {
   gets_in_flight_ = 0;
   broken_ = true;
   if (std::exchange(running_, false) && on_stop_) on_stop_();
-  transport_.close();
+  channel_.transport().close();
 }
 
 }  // namespace loadgen

@@ -14,10 +14,10 @@
 #include "cache_aside_reply_parser.h"
 #include "cache_aside_request.h"
 #include "cache_aside_request_writer.h"
-#include "client/transport.h"
 #include "clock.h"
 #include "hit_stats.h"
 #include "options.h"
+#include "request_channel.h"
 #include "request_feed.h"
 
 namespace loadgen {
@@ -46,7 +46,7 @@ class CacheAsideConnection {
   void top_up(Nanos now);
   void flush();
   void read();
-  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void on_read(const boost::system::error_code& ec);
   void complete(const CacheAsideOutcome& outcome, Nanos now);
   void finish_if_done();
   void fail();
@@ -57,22 +57,15 @@ class CacheAsideConnection {
   const CacheAsideRequestWriter& writer_;
   RequestFeed& feed_;
   HitStats& stats_;
-  client::Transport transport_;
+  RequestChannel channel_;
   CacheAsideReplyParser parser_;
   std::function<void()> on_stop_;
 
   bool running_ = false;
   bool broken_ = false;
-  bool reading_ = false;
-  bool writing_ = false;
   unsigned gets_in_flight_ = 0;
   std::uint64_t replies_ = 0;
   std::deque<Pending> in_flight_;  // oldest first: the server answers in order
-
-  std::vector<char> out_;      // requests not yet handed to the socket
-  std::vector<char> sending_;  // bytes of an asynchronous write in progress
-  std::vector<char> in_;       // received bytes not yet parsed: a whole value fits
-  std::size_t in_used_ = 0;
 };
 
 }  // namespace loadgen

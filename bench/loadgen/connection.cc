@@ -1,8 +1,6 @@
 #include "connection.h"
 
-#include <boost/asio/buffer.hpp>
 #include <chrono>
-#include <cstring>
 #include <utility>
 
 namespace loadgen {
@@ -24,7 +22,7 @@ Connection::Connection(boost::asio::io_context& io, const Options& options,
       writer_(writer),
       id_(id),
       stats_(&stats),
-      transport_(io),
+      channel_(io, kReceiveBuffer),
       schedule_timer_(io),
       keys_(options, options.seed * 0x9e3779b97f4a7c15ULL + id),
       parser_(options.key_size, static_cast<long>(options.value_size), options.protocol),
@@ -33,17 +31,14 @@ Connection::Connection(boost::asio::io_context& io, const Options& options,
       sent_at_(capacity_),
       kind_(capacity_),
       key_count_(capacity_),
-      ring_keys_(static_cast<std::size_t>(capacity_) * width_),
-      in_(kReceiveBuffer) {
-  if (options.tls_context) transport_.use_tls(options.tls_context, options.endpoint.host);
-  const std::size_t per_request = writer_.max_request_size(width_);
-  out_.reserve(std::min(kSendReserveMax, capacity_ * per_request));
-  sending_.reserve(out_.capacity());
+      ring_keys_(static_cast<std::size_t>(capacity_) * width_) {
+  if (options.tls_context) channel_.transport().use_tls(options.tls_context, options.endpoint.host);
+  channel_.reserve_send(std::min(kSendReserveMax, capacity_ * writer_.max_request_size(width_)));
 }
 
 bool Connection::connect(const client::SocketAddress& address) {
   address_ = address;
-  if (transport_.connect(address)) {
+  if (channel_.transport().connect(address)) {
     ++stats_->counters.connection_errors;
     broken_ = true;
     return false;
@@ -107,17 +102,17 @@ void Connection::append_request(Nanos scheduled) {
     keys[0] = static_cast<std::uint32_t>(next_fill_++);
     kind_[slot] = RequestKind::kSet;
     key_count_[slot] = 1;
-    next_opaque_ += writer_.append_set(keys[0], out_, next_opaque_);
+    next_opaque_ += writer_.append_set(keys[0], channel_.out(), next_opaque_);
   } else if (op_cycle_++ % (options_.set_ratio + options_.get_ratio) < options_.set_ratio) {
     keys[0] = static_cast<std::uint32_t>(keys_.next());
     kind_[slot] = RequestKind::kSet;
     key_count_[slot] = 1;
-    next_opaque_ += writer_.append_set(keys[0], out_, next_opaque_);
+    next_opaque_ += writer_.append_set(keys[0], channel_.out(), next_opaque_);
   } else {
     for (unsigned i = 0; i < width_; ++i) keys[i] = static_cast<std::uint32_t>(keys_.next());
     kind_[slot] = RequestKind::kGet;
     key_count_[slot] = static_cast<std::uint8_t>(width_);
-    next_opaque_ += writer_.append_get({keys, width_}, out_, next_opaque_);
+    next_opaque_ += writer_.append_get({keys, width_}, channel_.out(), next_opaque_);
   }
   sent_at_[slot] = scheduled;
   ++in_flight_;
@@ -126,44 +121,19 @@ void Connection::append_request(Nanos scheduled) {
 }
 
 void Connection::flush() {
-  if (writing_ || out_.empty()) return;
-  // Requests are small: the socket almost always takes them at once, without a trip
-  // through the reactor.
-  boost::system::error_code ec;
-  const std::size_t n = transport_.try_write(boost::asio::buffer(out_), ec);
-  if (ec) return fail();
-  if (n == out_.size()) {
-    out_.clear();
-    return;
-  }
-  sending_.assign(out_.begin() + static_cast<std::ptrdiff_t>(n), out_.end());
-  out_.clear();
-  writing_ = true;
-  transport_.async_write(boost::asio::buffer(sending_), [this](const boost::system::error_code& error, std::size_t) {
-    writing_ = false;
-    if (error) {
-      if (error != boost::asio::error::operation_aborted) fail();
-      return;
-    }
-    sending_.clear();
-    flush();
-  });
+  channel_.flush([this] { fail(); });
 }
 
 void Connection::read() {
-  if (reading_ || !running_) return;
-  reading_ = true;
-  transport_.async_read_some(boost::asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
-                             [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
+  if (running_) channel_.read([this](const boost::system::error_code& ec) { on_read(ec); });
 }
 
-void Connection::on_read(const boost::system::error_code& ec, std::size_t n) {
-  reading_ = false;
+void Connection::on_read(const boost::system::error_code& ec) {
   if (ec) {
     if (ec != boost::asio::error::operation_aborted && running_) fail();
     return;
   }
-  in_used_ += n;
+  const std::string_view received = channel_.received();
   // One timestamp for every reply in this read: they all arrived together.
   const Nanos now = now_ns();
   std::size_t pos = 0;
@@ -172,8 +142,7 @@ void Connection::on_read(const boost::system::error_code& ec, std::size_t n) {
     std::size_t consumed = 0;
     ReplyOutcome outcome;
     const auto status = parser_.parse(kind_[head_], {&ring_keys_[slot_keys], key_count_[head_]},
-                                      std::string_view(in_.data() + pos, in_used_ - pos), consumed,
-                                      outcome);
+                                      received.substr(pos), consumed, outcome);
     pos += consumed;
     if (status == ReplyParser::Status::kNeedMore) break;
     if (status == ReplyParser::Status::kMalformed) {
@@ -182,16 +151,13 @@ void Connection::on_read(const boost::system::error_code& ec, std::size_t n) {
     }
     complete(outcome, now);
   }
-  if (in_flight_ == 0 && pos < in_used_) {
+  if (in_flight_ == 0 && pos < received.size()) {
     ++stats_->counters.malformed;  // bytes nobody asked for
     return drop();
   }
-  if (pos > 0) {
-    std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
-    in_used_ -= pos;
-  }
+  channel_.consume(pos);
   if (options_.connection_per_request && phase_.kind == Phase::Kind::kLoad && in_flight_ == 0 &&
-      !writing_ && has_more_to_send(now))
+      !channel_.writing() && has_more_to_send(now))
     return reconnect();
   send_due(now);
   finish_if_done(now);
@@ -227,8 +193,8 @@ void Connection::complete(const ReplyOutcome& outcome, Nanos now) {
 }
 
 void Connection::reconnect() {
-  transport_.close();
-  transport_.async_connect(address_, [this](const boost::system::error_code& ec) {
+  channel_.transport().close();
+  channel_.transport().async_connect(address_, [this](const boost::system::error_code& ec) {
     if (!running_) return;
     if (ec) return fail();
     const Nanos now = now_ns();
@@ -261,7 +227,7 @@ void Connection::stop() {
   // Cancelling (not closing) ends the pending read so the event loop can return, and
   // keeps the connection for the next phase.
   schedule_timer_.cancel();
-  transport_.cancel();
+  channel_.transport().cancel();
 }
 
 void Connection::abort() {
@@ -281,7 +247,7 @@ void Connection::drop() {
   broken_ = true;
   if (std::exchange(running_, false) && on_stop_) on_stop_();
   schedule_timer_.cancel();
-  transport_.close();
+  channel_.transport().close();
 }
 
 }  // namespace loadgen

@@ -8,7 +8,8 @@
 // the send and receive buffers (they only grow while warming up).
 //
 // The wire format is RequestWriter's and ReplyParser's (the text or the binary protocol,
-// as --protocol says); the byte stream is client::Transport's (a plain socket or TLS).
+// as --protocol says); the byte stream is RequestChannel's, over client::Transport (a plain
+// socket or TLS).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -17,11 +18,11 @@
 #include <functional>
 #include <vector>
 
-#include "client/transport.h"
 #include "clock.h"
 #include "key_chooser.h"
 #include "options.h"
 #include "reply_parser.h"
+#include "request_channel.h"
 #include "request_writer.h"
 #include "run_stats.h"
 
@@ -63,7 +64,7 @@ class Connection {
   void append_request(Nanos scheduled);
   void flush();
   void read();
-  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void on_read(const boost::system::error_code& ec);
   void complete(const ReplyOutcome& outcome, Nanos now);
   void reconnect();
   void arm_schedule();
@@ -76,7 +77,7 @@ class Connection {
   const RequestWriter& writer_;
   unsigned id_;
   RunStats* stats_;
-  client::Transport transport_;
+  RequestChannel channel_;
   client::SocketAddress address_;  // --connection-per-request connects to it again
   boost::asio::steady_timer schedule_timer_;
   KeyChooser keys_;
@@ -86,8 +87,6 @@ class Connection {
   std::function<void()> on_stop_;
   bool running_ = false;
   bool broken_ = false;
-  bool reading_ = false;
-  bool writing_ = false;
   bool schedule_armed_ = false;
   std::uint64_t sent_ = 0;       // requests appended this phase
   std::uint64_t counted_ = 0;    // of those, sent after record_from (count mode quota)
@@ -108,11 +107,6 @@ class Connection {
   std::vector<RequestKind> kind_;
   std::vector<std::uint8_t> key_count_;
   std::vector<std::uint32_t> ring_keys_;
-
-  std::vector<char> out_;      // requests not yet handed to the socket
-  std::vector<char> sending_;  // bytes of an asynchronous write in progress
-  std::vector<char> in_;       // received bytes not yet parsed
-  std::size_t in_used_ = 0;
 };
 
 }  // namespace loadgen
