@@ -1,5 +1,7 @@
 #include "cache_aside_reply_parser.h"
 
+#include "text_reply_errors.h"
+
 namespace loadgen {
 
 using client::ReplyCode;
@@ -13,16 +15,9 @@ ParseStatus CacheAsideReplyParser::on_head(bool is_set, const CacheAsideRequest&
     after_value_ = false;
     return ParseStatus::kDone;
   };
-  switch (head_.code) {
-    case ReplyCode::kError: return done(ReplyError::kError);
-    case ReplyCode::kClientError: return done(ReplyError::kClientError);
-    case ReplyCode::kServerError: return done(ReplyError::kServerError);
-    default: break;
-  }
+  if (const auto error = error_line(head_.code)) return done(*error);
   if (is_set) {
-    if (head_.code == ReplyCode::kStored) return done(ReplyError::kNone);
-    if (head_.code == ReplyCode::kNotStored || head_.code == ReplyCode::kExists || head_.code == ReplyCode::kNotFound)
-      return done(ReplyError::kNotStored);
+    if (const auto answer = set_reply(head_.code)) return done(*answer);
     return ParseStatus::kMalformed;
   }
   if (head_.code == ReplyCode::kEnd) return done(ReplyError::kNone);

@@ -1,6 +1,7 @@
 #include "reply_parser.h"
 
 #include "key_chooser.h"
+#include "text_reply_errors.h"
 
 namespace loadgen {
 
@@ -18,12 +19,9 @@ void ReplyParser::finish(ReplyOutcome& outcome, std::size_t key_count) {
 
 inline ReplyParser::Status ReplyParser::check(RequestKind kind, std::span<const std::uint32_t> keys,
                                        const client::ReplyHead& head, ReplyOutcome& outcome) {
-  // Errors end the reply to either kind of request.
-  switch (head.code) {
-    case ReplyCode::kError: outcome.error = ReplyError::kError; return Status::kDone;
-    case ReplyCode::kClientError: outcome.error = ReplyError::kClientError; return Status::kDone;
-    case ReplyCode::kServerError: outcome.error = ReplyError::kServerError; return Status::kDone;
-    default: break;
+  if (const auto error = error_line(head.code)) {
+    outcome.error = *error;
+    return Status::kDone;
   }
   if (kind == RequestKind::kGet) {
     if (head.code == ReplyCode::kEnd) return Status::kDone;
@@ -39,12 +37,9 @@ inline ReplyParser::Status ReplyParser::check(RequestKind kind, std::span<const 
         error_ = ReplyError::kWrongValue;
       return Status::kNeedMore;  // its block, then more VALUEs or END
     }
-  } else {
-    if (head.code == ReplyCode::kStored) return Status::kDone;
-    if (head.code == ReplyCode::kNotStored || head.code == ReplyCode::kExists || head.code == ReplyCode::kNotFound) {
-      outcome.error = ReplyError::kNotStored;
-      return Status::kDone;
-    }
+  } else if (const auto answer = set_reply(head.code)) {
+    outcome.error = *answer;
+    return Status::kDone;
   }
   return Status::kMalformed;
 }
