@@ -4,20 +4,14 @@ them (a cache that holds every key hits all but the first get of each; a tiny on
 many keys clearly misses), no errors, and a replay that sends what its trace holds."""
 
 import csv
-import json
 import os
 import subprocess
-import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tests"))
-from harness import ServerProcess  # noqa: E402
+from bench_run import BENCH, MEMSTRIPE, SOURCE_DIR, empty, run_bench, server_stats as stats_of, target_of
+from harness import ServerProcess
 
-BENCH = os.environ.get("MEMSTRIPE_BENCH_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-bench")
-MEMSTRIPE = os.environ.get("MEMSTRIPE_BIN")
 TRACES = os.path.join(SOURCE_DIR, "bench", "traces")
 
 pytestmark = pytest.mark.skipif(not MEMSTRIPE or not os.path.exists(MEMSTRIPE), reason="no memstripe in this build")
@@ -30,7 +24,7 @@ def start(memory_mb, transport):
     s = ServerProcess("memstripe", args=["-t", "1", "-m", str(memory_mb)], tcp=True, unix=transport == "unix",
                       debug_clock=False)
     s.start()
-    s.bench_target = ["--tcp", f"127.0.0.1:{s.port}"] if transport == "tcp" else ["--unix", s.unix_path]
+    s.bench_target = target_of(s, transport)
     s.transport = transport
     return s
 
@@ -50,23 +44,16 @@ def roomy(transport):
 
 @pytest.fixture
 def big(roomy):
-    with roomy.connect(roomy.transport) as c:
-        assert c.request("flush_all\r\n") == b"OK\r\n"
-        assert c.request("stats reset\r\n") == b"RESET\r\n"
+    empty(roomy, roomy.transport)
     return roomy
 
 
 def bench(target, *args, expect_code=0):
-    cmd = [BENCH, *target.bench_target, "--json", "-", "-q", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == expect_code, proc.stderr + proc.stdout
-    return json.loads(proc.stdout)
+    return run_bench(target.bench_target, *args, expect_code=expect_code, timeout=120)
 
 
 def server_stats(target):
-    with target.connect(target.transport) as c:
-        reply = c.request("stats\r\n", b"END\r\n").decode()
-    return {f[1]: f[2] for f in (line.split() for line in reply.splitlines()) if f[0] == "STAT"}
+    return stats_of(target, target.transport)
 
 
 def cache_aside(target, *args):

@@ -2,29 +2,14 @@
 build has it) over TCP and the UNIX socket; the generator's counts are checked against
 what the workload must produce and against the server's own stats."""
 
-import json
 import os
 import subprocess
-import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tests"))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "bench"))
-from harness import ExitedEarly, ServerProcess  # noqa: E402
-from lab.servers import FloorProcess  # noqa: E402
-
-BENCH = os.environ.get("MEMSTRIPE_BENCH_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-bench")
-
-
-def server_kinds():
-    kinds = ["memcached"]
-    binary = os.environ.get("MEMSTRIPE_BIN")
-    if binary and os.path.exists(binary):
-        kinds.append("memstripe")
-    return kinds
+from bench_run import BENCH, SOURCE_DIR, empty, run_bench, server_kinds, server_stats as stats_of, target_of
+from harness import ExitedEarly, ServerProcess
+from lab.servers import FloorProcess
 
 
 @pytest.fixture(scope="module", params=[(k, t) for k in server_kinds() for t in ("tcp", "unix")],
@@ -34,8 +19,7 @@ def server(request):
     tcp = transport == "tcp" or kind == "memstripe"
     unix = transport == "unix"
     with ServerProcess(kind, args=["-t", "1", "-m", "64"], tcp=tcp, unix=unix, debug_clock=False) as s:
-        s.bench_target = (["--tcp", f"127.0.0.1:{s.port}"] if transport == "tcp"
-                          else ["--unix", s.unix_path])
+        s.bench_target = target_of(s, transport)
         s.transport = transport
         yield s
 
@@ -43,23 +27,16 @@ def server(request):
 @pytest.fixture
 def target(server):
     """The module's server, emptied and with its counters at zero."""
-    with server.connect(server.transport) as c:
-        assert c.request("flush_all\r\n") == b"OK\r\n"
-        assert c.request("stats reset\r\n") == b"RESET\r\n"
+    empty(server, server.transport)
     return server
 
 
 def bench(target, *args, expect_code=0):
-    cmd = [BENCH, *target.bench_target, "--json", "-", "-q", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == expect_code, proc.stderr + proc.stdout
-    return json.loads(proc.stdout)
+    return run_bench(target.bench_target, *args, expect_code=expect_code)
 
 
 def server_stats(target):
-    with target.connect(target.transport) as c:
-        reply = c.request("stats\r\n", b"END\r\n").decode()
-    return {f[1]: f[2] for f in (line.split() for line in reply.splitlines()) if f[0] == "STAT"}
+    return stats_of(target, target.transport)
 
 
 def test_a_prefilled_run_hits_every_key_without_errors(target):

@@ -2,29 +2,14 @@
 has TLS built in), with the certificates tests/server/tls_certificates.py makes. Replies are
 checked as over plaintext; --connection-per-request makes a full handshake per request."""
 
-import json
 import os
 import subprocess
-import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tests"))
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "server"))
-from harness import ServerProcess  # noqa: E402
-from tls_certificates import Authority  # noqa: E402
-
-BENCH = os.environ.get("MEMSTRIPE_BENCH_BIN") or os.path.join(SOURCE_DIR, "build", "memstripe-bench")
-
-
-def server_kinds():
-    kinds = ["memcached"]
-    binary = os.environ.get("MEMSTRIPE_BIN")
-    if binary and os.path.exists(binary):
-        kinds.append("memstripe")
-    return kinds
+from bench_run import BENCH, run_bench, server_kinds
+from harness import ServerProcess
+from tls_certificates import Authority
 
 
 class Pki:
@@ -51,12 +36,9 @@ def server(request, pki):
 
 
 def bench(server, pki, *args, ca=None, expect_code=0):
-    cmd = [BENCH, "--tcp", f"127.0.0.1:{server.port}", "--tls", "--tls-ca", ca or pki.ca.cert_path,
-           "--tls-cert", pki.client_cert, "--tls-key", pki.client_key, "--json", "-", "-q",
-           *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == expect_code, proc.stderr + proc.stdout
-    return json.loads(proc.stdout) if expect_code == 0 else proc
+    target = ["--tcp", f"127.0.0.1:{server.port}", "--tls", "--tls-ca", ca or pki.ca.cert_path,
+              "--tls-cert", pki.client_cert, "--tls-key", pki.client_key]
+    return run_bench(target, *args, expect_code=expect_code)
 
 
 def assert_clean(result, at_least):
