@@ -31,8 +31,9 @@ concept AnswersSasl = requires(Encoder& encoder, const Request& request, OutputQ
 Session::TextCodec::TextCodec(const Session& session)
     : decoder(ParseOptions{session.context_.config.debug_clock}), encoder(session.context_.cache.clock()) {}
 
-Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats, const ProtocolConfig& config)
-    : context_{cache, stats, server, config, auth_} {}
+Session::Session(storage::Cache& cache, ServerContext& server, CommandStats& stats, const ProtocolConfig& config,
+                 RequestScratch& requests)
+    : context_{cache, stats, server, config, auth_}, requests_(requests) {}
 
 std::size_t Session::process(std::string_view input, OutputQueue& out) {
   unsigned unlimited = std::numeric_limits<unsigned>::max();
@@ -95,7 +96,7 @@ bool Session::mid_command() const noexcept {
 template <class Codec>
 std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out, unsigned& commands_left) {
   constexpr bool kText = std::is_same_v<Codec, TextCodec>;
-  typename Codec::Request& request = codec.request;
+  typename Codec::Request& request = Codec::request(requests_);
   // A binary pipeline's lookups (the getkq ... noop of every binary multi-get), prefetched
   // together so that their cache misses overlap; a single request has nothing to overlap.
   if constexpr (!kText) {
@@ -110,7 +111,7 @@ std::size_t Session::run(Codec& codec, std::string_view input, OutputQueue& out,
     if (commands_left == 0 && codec.decoder.at_command_line()) break;
     DecodeResult decoded;
     if constexpr (kText) {
-      decoded = codec.decoder.decode(input.substr(pos), request, codec.meta, auth_);
+      decoded = codec.decoder.decode(input.substr(pos), request, requests_.meta, auth_);
     } else {
       decoded = codec.decoder.decode(input.substr(pos), request, auth_);
     }

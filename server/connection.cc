@@ -40,7 +40,7 @@ Connection::Connection(ConnectionServices& services, int fd, const ListenerRecor
                        std::unique_ptr<TlsSession> tls)
     : ConnectionRecord(fd, listener, services.cache.clock().now()),
       services_(services),
-      session_(services.cache, services.server, services.commands, services.protocol),
+      session_(services.cache, services.server, services.commands, services.protocol, services.requests),
       phase_(tls ? Phase::kHandshaking : Phase::kServing),
       tls_(std::move(tls)) {}
 

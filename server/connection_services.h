@@ -12,6 +12,7 @@
 
 #include "protocol/command_stats.h"
 #include "protocol/protocol_config.h"
+#include "protocol/request_scratch.h"
 #include "protocol/server_context.h"
 #include "server/connection_registry.h"
 #include "server/output_queue_pool.h"
@@ -33,6 +34,7 @@ struct ConnectionServices {
   storage::Cache& cache;
   protocol::ServerContext& server;
   const protocol::ProtocolConfig& protocol;
+  protocol::RequestScratch requests;  // what this worker's sessions decode into, one at a time
   unsigned requests_per_event;  // -R: requests per turn
   // Set by the worker when it starts shutting down: connections read no more requests.
   bool draining = false;

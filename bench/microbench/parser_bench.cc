@@ -92,7 +92,8 @@ void BM_Session(benchmark::State& state, std::string input) {
   storage::Cache cache(storage::CacheConfig{}, clock);
   NullServer server;
   protocol::CommandStats stats;
-  protocol::Session session(cache, server, stats, protocol::ProtocolConfig{});
+  protocol::RequestScratch requests;
+  protocol::Session session(cache, server, stats, protocol::ProtocolConfig{}, requests);
   {
     protocol::OutputQueue out;
     std::string fill;

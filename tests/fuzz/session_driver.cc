@@ -126,7 +126,8 @@ SessionRun run_with(std::string_view input, const ChunkPlan& plan, protocol::Bin
   protocol_config.debug_clock = true;
   protocol_config.binding = binding;
   protocol_config.ascii_auth = ascii_auth;
-  protocol::Session session(cache, server, server.commands, protocol_config);
+  protocol::RequestScratch requests;
+  protocol::Session session(cache, server, server.commands, protocol_config, requests);
   protocol::OutputQueue out;
   Checker checker;
   SessionRun run;

@@ -2,6 +2,7 @@
 // and the inputs after which memcached closes the connection.
 #include <string>
 
+#include "binary_frames.h"
 #include "session_fixture.h"
 
 namespace memstripe::protocol::testing {
@@ -203,6 +204,31 @@ TEST_F(Connection, ManySmallCommandsInOneBuffer) {
     expected += "STORED\r\nVALUE " + key + " 0 1\r\n" + std::to_string(i % 10) + "\r\nEND\r\n";
   }
   EXPECT_EQ(send(input), expected);
+}
+
+// A worker's sessions decode into one RequestScratch. A store whose value is still on the
+// way keeps what its reply owes (opaque, key) in its own decoder, not in the shared
+// request, so the other sessions' commands in between change nothing of it. Replies
+// verified against memcached 1.6.18.
+TEST_F(Connection, SessionsSharingTheirRequestsKeepAStoreWaitingForItsValueWhole) {
+  EXPECT_EQ(send("ms ka 5 Oaa k\r\nhel"), "");
+
+  Session text(*cache_, server_, server_.commands, protocol_config_, requests_);
+  OutputQueue text_out;
+  const std::string commands = "set kb 3 0 2\r\nhi\r\nmg kb v Obb k f\r\nms kc 1 Occ k\r\nx\r\nmn\r\n";
+  EXPECT_EQ(text.process(commands, text_out), commands.size());
+  EXPECT_EQ(drain(text_out), "STORED\r\nVA 2 Obb kkb f3\r\nhi\r\nHD Occ kkc\r\nMN\r\n");
+
+  Session binary(*cache_, server_, server_.commands, protocol_config_, requests_);
+  OutputQueue binary_out;
+  const std::string get = Frame{binary::kGetK, "kb", "", "", 42}.bytes();
+  EXPECT_EQ(binary.process(get, binary_out), get.size());
+  const auto replies = packets(drain(binary_out));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].opaque, 42u);
+  EXPECT_EQ(replies[0].key, "kb");
+
+  EXPECT_EQ(send("lo\r\nmg ka v k\r\n"), "HD Oaa kka\r\nVA 5 kka\r\nhello\r\n");
 }
 
 }  // namespace

@@ -101,7 +101,7 @@ class SessionTest : public ::testing::Test {
         cache_config_(cache_config),
         protocol_config_(protocol_config),
         cache_(std::make_unique<storage::Cache>(cache_config, clock_)),
-        session_(std::make_unique<Session>(*cache_, server_, server_.commands, protocol_config_)) {}
+        session_(std::make_unique<Session>(*cache_, server_, server_.commands, protocol_config_, requests_)) {}
 
   static storage::CacheConfig default_cache_config() {
     storage::CacheConfig c;
@@ -117,7 +117,7 @@ class SessionTest : public ::testing::Test {
 
   // A fresh connection (same cache): nothing of the last one's input is left.
   void reconnect() {
-    session_ = std::make_unique<Session>(*cache_, server_, server_.commands, protocol_config_);
+    session_ = std::make_unique<Session>(*cache_, server_, server_.commands, protocol_config_, requests_);
     pending_.clear();
   }
 
@@ -164,6 +164,7 @@ class SessionTest : public ::testing::Test {
   ProtocolConfig protocol_config_;
   RecordingServer server_;
   std::unique_ptr<storage::Cache> cache_;
+  RequestScratch requests_;  // as a worker's: shared by every session the test makes
   std::unique_ptr<Session> session_;
   OutputQueue out_;
 
