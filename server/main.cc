@@ -178,6 +178,7 @@ int main(int argc, char** argv) {
   options.unix_socket = ms::absolute_path(options.unix_socket);
   options.pid_file = ms::absolute_path(options.pid_file);
   options.log_file = ms::absolute_path(options.log_file);
+  options.memory_file = ms::absolute_path(options.memory_file);
 
   // Startup errors outside the data path (the cache's memory, a thread) may throw; they
   // end the process with a message rather than an abort.

@@ -73,7 +73,7 @@ constexpr Flag kFlags[] = {
     {'S', "enable-sasl", Takes::kNothing, true},
     {'W', "disable-watch", Takes::kNothing, false},
     {'Y', "auth-file", Takes::kValue, true},
-    {'e', "memory-file", Takes::kValue, false},
+    {'e', "memory-file", Takes::kValue, true},
     {'Z', "enable-ssl", Takes::kNothing, true},
     {'N', "napi_ids", Takes::kValue, false},
 };
@@ -317,6 +317,9 @@ class FlagParser {
         return {};
       case 'Y':
         o_.auth_file = std::string(value);
+        return {};
+      case 'e':
+        o_.memory_file = std::string(value);
         return {};
       case 'B':
         o_.binding_given = true;
@@ -688,6 +691,9 @@ std::string usage_text() {
          "                          application name memcached; SASL_CONF_PATH, MEMCACHED_SASL_PWDB)\n"
          "-Z, --enable-ssl          TLS on every TCP listener but the notls: ones (the UNIX socket\n"
          "                          stays plaintext); needs -o ssl_chain_cert and ssl_key\n"
+         "-e, --memory-file=<file>  item memory in <file> (on tmpfs): a restart on the same file\n"
+         "                          and settings serves its items again, after a graceful stop\n"
+         "                          (SIGTERM, SIGUSR1, shutdown graceful) or a crash\n"
          "-A, --enable-shutdown     enable the text protocol's \"shutdown\" command\n"
          "-F, --disable-flush-all   disable flush_all\n"
          "-X, --disable-dumping     disable stats cachedump and lru_crawler metadump\n"

@@ -85,6 +85,7 @@ struct ServerOptions {
   bool binding_given = false;
   bool sasl = false;  // -S
   std::string auth_file;  // -Y
+  std::string memory_file;  // -e
   bool shutdown_enabled = false;  // -A
   bool flush_enabled = true;      // -F clears
   bool dump_enabled = true;       // -X clears

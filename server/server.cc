@@ -37,7 +37,28 @@ storage::CacheConfig cache_config(const ServerOptions& o) {
   c.shard_count = o.shard_count();
   c.evict_when_full = o.evict_when_full;
   c.use_cas = o.use_cas;
+  c.memory_file = o.memory_file;
   return c;
+}
+
+// One line on what -e's file gave back: operators read it after every restart.
+void log_restart(const storage::Cache& cache) {
+  const std::string& path = cache.config().memory_file;
+  if (path.empty()) return;
+  const storage::RestartReport& r = cache.restart_report();
+  if (!r.in_memory) {
+    spdlog::warn("memory file {} is not on tmpfs: every store writes to its filesystem (use tmpfs, or a DAX mount)",
+                 path);
+  }
+  if (!r.warm) {
+    spdlog::info("memory file {}: starting with an empty cache: {}", path, r.cold_reason);
+    return;
+  }
+  spdlog::info(
+      "memory file {}: warm restart after a {}: {} items recovered, {} expired or flushed meanwhile, {} dropped as "
+      "not whole, {} older copies dropped, in {:.3f} s{}{}",
+      path, r.stopped_gracefully ? "graceful stop" : "crash", r.recovered, r.expired, r.broken, r.superseded, r.seconds,
+      r.cold_reason.empty() ? "" : "; ", r.cold_reason);
 }
 
 protocol::ProtocolConfig protocol_config(const ServerOptions& o) {
@@ -90,6 +111,7 @@ class Server::Impl {
     wait_for_signals();
     schedule_upkeep();
     workers_->start();  // they inherit the held signals, which only signals_ reads
+    log_restart(cache_);
     for (auto& l : listeners_) l->start();
     for (const ListenerRecord& l : state_.listeners()) spdlog::info("listening on {}", l.address);
     io_.run();

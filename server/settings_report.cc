@@ -63,6 +63,8 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   emit("ssl_session_cache", yes_no(t.session_cache));
   emit("ssl_kernel_tls", yes_no(t.kernel_tls));
   emit("ssl_min_version", std::string(tls_version_name(t.min_version)));
+  // memcached prints it last, and only with -e.
+  if (!o.memory_file.empty()) emit("memory_file", o.memory_file);
   // memstripe's own.
   num("shards", o.shard_count());
 }

@@ -15,11 +15,14 @@
 #include <bit>
 #include <cassert>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
 #include "storage/decimal.h"
 #include "storage/hash_index.h"
+#include "storage/item_seal.h"
+#include "storage/memory_file.h"
 #include "storage/memory_manager.h"
 #include "storage/shard.h"
 
@@ -63,11 +66,19 @@ void bump(Item* item, RelTime now) noexcept {
 
 }  // namespace
 
+std::unique_ptr<MemoryFile> open_memory_file(const CacheConfig& config) {
+  if (config.memory_file.empty()) return nullptr;
+  if (config.memory_limit > kMaxMemoryLimit) throw std::invalid_argument("memory limit above 16 GiB");
+  return std::make_unique<MemoryFile>(config.memory_file,
+                                      MemoryFileSettings{config.memory_limit, config.item_size_max, config.use_cas});
+}
+
 Cache::Cache(const CacheConfig& config, Clock& clock)
     : config_(config),
       clock_(clock),
+      file_(open_memory_file(config)),
       memory_(std::make_unique<MemoryManager>(config.memory_limit, config.evict_when_full, clock,
-                                              static_cast<ItemUnlinker&>(*this))) {
+                                              static_cast<ItemUnlinker&>(*this), file_.get())) {
   if (config_.memory_limit > kMaxMemoryLimit) throw std::invalid_argument("memory limit above 16 GiB");
   unsigned shards = std::bit_ceil(std::max(config_.shard_count, 1u));
   config_.shard_count = shards;
@@ -76,7 +87,16 @@ Cache::Cache(const CacheConfig& config, Clock& clock)
   if (!memory_->reserve_budget(index_bytes)) throw std::invalid_argument("memory limit too small for the index");
   shards_.reserve(shards);
   for (unsigned i = 0; i < shards; ++i) {
-    shards_.push_back(std::make_unique<Shard>(memory_->arena(), kInitialIndexPower));
+    shards_.push_back(std::make_unique<Shard>(memory_->arena(), kInitialIndexPower, file_ != nullptr));
+  }
+  if (file_) {
+    cas_ = &file_->header().cas;
+    restart_.warm = file_->warm();
+    restart_.cold_reason = file_->cold_reason();
+    restart_.in_memory = file_->in_memory();
+    restart_.stopped_gracefully = file_->stopped_gracefully();
+    if (restart_.warm) recover();
+    file_->header().unix_started = clock_.unix_started();
   }
 }
 
@@ -172,12 +192,69 @@ ItemUnlinker::Unlinked Cache::try_unlink(Item& item, Holders holders, Check& che
                                                                     : Unlinked::kStillHeld;
 }
 
+// --- restart --------------------------------------------------------------------------
+
+bool Cache::adopt_recovered(Item& item, std::uint64_t& max_cas) {
+  const MemoryFileHeader& h = file_->header();
+  // Times as unix times, then as this clock's: the time spent stopped counts.
+  const std::int64_t now_unix = clock_.unix_now();
+  const RelTime exptime = item.exptime.load(std::memory_order_relaxed);
+  const std::int64_t expires = exptime == 0 ? 0 : h.unix_started + exptime;
+  const std::int64_t accessed = h.unix_started + item.atime.load(std::memory_order_relaxed);
+  const bool flushed = h.flush_deadline_unix != 0 && h.flush_deadline_unix <= now_unix &&
+                       (accessed <= h.flush_deadline_unix || (h.flush_cas != 0 && item.cas != 0 && item.cas < h.flush_cas));
+  if ((expires != 0 && expires <= now_unix) || flushed) {
+    ++restart_.expired;
+    return false;
+  }
+  const std::int64_t started = clock_.unix_started();
+  item.exptime.store(expires == 0 ? 0 : static_cast<RelTime>(expires - started), std::memory_order_relaxed);
+  item.atime.store(static_cast<RelTime>(std::clamp<std::int64_t>(accessed - started, 0, clock_.now())),
+                   std::memory_order_relaxed);
+
+  const std::uint64_t hash = hash_key(item.key());
+  Shard& shard = shard_for(hash);
+  if (shard.index.expanding()) {
+    if (std::size_t freed = shard.index.migrate(kMigrateStep)) memory_->release_budget(freed);
+  }
+  if (Item* other = shard.index.find(item.key(), hash)) {
+    // A crash between linking a replacement and unlinking the old item leaves both.
+    ++restart_.superseded;
+    if (other->cas >= item.cas) return false;
+    shard.remove(other, hash);
+  }
+  shard.adopt(&item, hash);
+  max_cas = std::max(max_cas, item.cas);
+  if (shard.wants_growth()) grow_index(shard);
+  return true;
+}
+
+void Cache::recover() {
+  const auto started = std::chrono::steady_clock::now();
+  std::uint64_t max_cas = 0;
+  MemoryManager::RecoveryScan scan = memory_->recover([&](Item& item) { return adopt_recovered(item, max_cas); });
+  restart_.broken = scan.broken;
+  for (const auto& shard : shards_) restart_.recovered += shard->counters.curr_items;
+  cas_->move_past(max_cas);
+  // A delayed flush_all still to come keeps its deadline; one already past has been applied.
+  MemoryFileHeader& h = file_->header();
+  if (h.flush_deadline_unix > clock_.unix_now()) {
+    flush_deadline_.store(static_cast<RelTime>(h.flush_deadline_unix - clock_.unix_started()), std::memory_order_release);
+    flush_cas_.store(h.flush_cas, std::memory_order_relaxed);
+  } else {
+    h.flush_deadline_unix = 0;
+    h.flush_cas = 0;
+  }
+  restart_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 // --- allocation --------------------------------------------------------------------
 
 Item* Cache::allocate_item(const ItemSpec& spec) {
   assert(!spec.key.empty() && spec.key.size() <= kMaxKeyLength);
   const std::size_t flags_size = spec.flags != 0 ? 4 : 0;
-  const std::size_t small_size = Item::kHeaderSize + flags_size + spec.key.size() + spec.value_length;
+  const std::size_t seal_size = file_ ? kSealSize : 0;
+  const std::size_t small_size = Item::kHeaderSize + flags_size + spec.key.size() + spec.value_length + seal_size;
   const bool small = MemoryManager::fits_in_chunk(small_size);
   Item* item;
   char* large_value = nullptr;
@@ -504,6 +581,7 @@ RemoveStatus Cache::remove(std::string_view key, const RemoveOptions& options) {
     item->set(item_bits::kStale);
     item->clear(item_bits::kTokenSent);
     item->cas = next_cas();
+    shard.changed(item);
     return RemoveStatus::kDeleted;
   }
   ++shard.counters.delete_hits;
@@ -567,6 +645,7 @@ ArithResult Cache::arithmetic(std::string_view key, const ArithOptions& options)
           std::memcpy(out, digits, length);
           std::memset(out + length, ' ', value.size() - length);
           item->cas = next_cas();
+          shard.changed(item);
           refresh(item, clock_.now());
           ++(options.increment ? shard.counters.incr_hits : shard.counters.decr_hits);
           result.exptime_before = item->exptime.load(std::memory_order_relaxed);
@@ -630,13 +709,22 @@ void Cache::flush(std::int64_t delay_exptime) {
   if (delay_exptime > 0) {
     RelTime when = clock_.expiry_from(delay_exptime);
     flush_deadline_.store(config_.use_cas ? when - 1 : when, std::memory_order_release);
+    remember_flush();
     return;
   }
   // Immediate: everything stored up to now, told apart from later stores of this second by
   // CAS: one sequence, so one bound for every shard. Without CAS, memcached flushes by the
   // second, later stores of this second included.
-  if (config_.use_cas) flush_cas_.store(cas_.upcoming(), std::memory_order_relaxed);
+  if (config_.use_cas) flush_cas_.store(cas_->upcoming(), std::memory_order_relaxed);
   flush_deadline_.store(config_.use_cas ? now - 1 : now, std::memory_order_release);
+  remember_flush();
+}
+
+void Cache::remember_flush() noexcept {
+  if (!file_) return;
+  MemoryFileHeader& h = file_->header();
+  h.flush_cas = flush_cas_.load(std::memory_order_relaxed);
+  h.flush_deadline_unix = clock_.unix_started() + flush_deadline_.load(std::memory_order_relaxed);
 }
 
 void Cache::set_memory_limit(std::size_t bytes) { memory_->set_limit(std::min(bytes, kMaxMemoryLimit)); }

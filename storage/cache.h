@@ -32,11 +32,15 @@
 namespace memstripe::storage {
 
 class DeferredRelease;
+class MemoryFile;
 class MemoryManager;
 struct Shard;
 
 class Cache final : private ItemUnlinker {
  public:
+  // With config.memory_file, the items are that file's, and those it holds from a cache of
+  // the same settings are served again (restart_report() says what was found). Throws
+  // std::runtime_error when the file cannot be opened or mapped.
   Cache(const CacheConfig& config, Clock& clock);
   ~Cache();
   Cache(const Cache&) = delete;
@@ -78,6 +82,8 @@ class Cache final : private ItemUnlinker {
   // The largest value that fits in -I for this key and flags (memcached's bound).
   std::size_t max_value_length(std::size_t key_length, std::uint32_t flags) const noexcept;
   const CacheConfig& config() const noexcept { return config_; }
+  // What the memory file held at the start; empty without one.
+  const RestartReport& restart_report() const noexcept { return restart_; }
   Clock& clock() const noexcept { return clock_; }
 
  private:
@@ -90,7 +96,7 @@ class Cache final : private ItemUnlinker {
   };
 
   Shard& shard_for(std::uint64_t hash) const noexcept;
-  std::uint64_t next_cas() noexcept { return config_.use_cas ? cas_.next() : 0; }
+  std::uint64_t next_cas() noexcept { return config_.use_cas ? cas_->next() : 0; }
   // Expired, or invalidated by flush_all (memcached's item_is_flushed()).
   bool is_dead(const Item& item, RelTime now) const noexcept;
   // With the shard locked: the live item for `key`, reclaiming it first if it is dead (it
@@ -110,13 +116,23 @@ class Cache final : private ItemUnlinker {
   ItemInfo info_of(const Item& item) const noexcept;
   // ItemUnlinker: the memory manager's eviction and expiry sweep take items out here.
   Unlinked try_unlink(Item& item, Holders holders, Check& check) noexcept override;
+  // Links again the items a warm memory file holds, their times moved to this clock.
+  void recover();
+  // With a memory file, flush_all's state goes there too: a restart applies it.
+  void remember_flush() noexcept;
+  // Restart: links one recovered item unless it is dead or its key has a newer copy.
+  bool adopt_recovered(Item& item, std::uint64_t& max_cas);
 
   CacheConfig config_;
   Clock& clock_;
+  std::unique_ptr<MemoryFile> file_;  // before memory_, which uses it
   std::unique_ptr<MemoryManager> memory_;
   unsigned shard_bits_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  CasSequence cas_;
+  // The sequence: own_cas_, or with a memory file the file's.
+  CasSequence own_cas_;
+  CasSequence* cas_ = &own_cas_;
+  RestartReport restart_;
   // flush_all: items last accessed up to the deadline are invalid once it has passed
   // (memcached's settings.oldest_live); an immediate flush also invalidates, by CAS, those
   // stored earlier in its second.

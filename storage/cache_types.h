@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "storage/clock.h"
@@ -26,6 +27,20 @@ struct CacheConfig {
   unsigned shard_count = 16;                        // rounded up to a power of two
   bool evict_when_full = true;                      // -M turns eviction off
   bool use_cas = true;                              // -C turns CAS off (cas reads as 0)
+  std::string memory_file;                          // -e: item memory in this file, kept across restarts
+};
+
+// What the cache found in its memory file when it started (-e).
+struct RestartReport {
+  bool warm = false;          // the file held a cache of this layout and these settings
+  std::string cold_reason;    // why not, or a remark on a warm one
+  bool in_memory = false;     // the file is on tmpfs
+  bool stopped_gracefully = false;
+  std::size_t recovered = 0;   // items linked again
+  std::size_t expired = 0;     // whole, but expired or flushed meanwhile
+  std::size_t broken = 0;      // not provably whole (caught mid-write, or damaged): dropped
+  std::size_t superseded = 0;  // a whole copy of a key the file also holds newer
+  double seconds = 0;          // the scan and the rebuilt indexes
 };
 
 enum class AllocStatus : std::uint8_t { kOk, kTooLarge, kOutOfMemory };

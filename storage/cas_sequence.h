@@ -20,6 +20,10 @@ class alignas(64) CasSequence {
   // A value above every one handed out so far, and at most the next one: flush_all
   // invalidates the items whose CAS is below it.
   std::uint64_t upcoming() const noexcept { return last_.load(std::memory_order_relaxed) + 1; }
+  // A restart: what comes next is above `value` too (a CAS found in the memory file).
+  void move_past(std::uint64_t value) noexcept {
+    if (last_.load(std::memory_order_relaxed) < value) last_.store(value, std::memory_order_relaxed);
+  }
 
  private:
   // memcached's first CAS is 1; this one's is 2, because tests/protocol's meta tests use

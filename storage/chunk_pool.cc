@@ -78,6 +78,30 @@ void ChunkPool::add_page(PageId page) {
   link_partial(page);
 }
 
+void ChunkPool::adopt_page(PageId page) {
+  PageInfo& info = arena_.info(page);
+  const std::uint16_t carved = info.carved;
+  info = PageInfo{};
+  info.size_class = static_cast<std::uint16_t>(size_class_);
+  info.carved = carved;
+  // Freed from the top, so the free list hands out the lowest slots first.
+  for (std::size_t slot = carved; slot-- > 0;) {
+    Item* chunk = chunk_at(page, slot);
+    if (chunk->state() == item_bits::kLinked) {
+      ++info.live;
+      continue;
+    }
+    chunk->bits.store(item_bits::kFree, std::memory_order_relaxed);
+    chunk->next = info.free_head;
+    info.free_head = static_cast<std::uint16_t>(slot + 1);
+  }
+  live_ += info.live;
+  info.position = static_cast<std::uint32_t>(pages_.size());
+  pages_.push_back(page);
+  published_pages_.store(pages_.size(), std::memory_order_relaxed);
+  if (info.free_head != 0 || info.carved < per_page_) link_partial(page);
+}
+
 void ChunkPool::remove_page(PageId page) noexcept {
   PageInfo& info = arena_.info(page);
   assert(info.live == 0);

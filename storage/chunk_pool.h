@@ -40,6 +40,9 @@ class ChunkPool {
   void add_page(PageId page);
   // Removes a page with no live chunk from the class.
   void remove_page(PageId page) noexcept;
+  // Restart: takes a page of this class as a restart found it, its linked chunks live and
+  // every other carved chunk free.
+  void adopt_page(PageId page);
 
   // A position in the class's pages, in memory order: the CLOCK hand is one, the expiry
   // sweeper another.

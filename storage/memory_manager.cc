@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "storage/cache_types.h"
+#include "storage/item_seal.h"
+#include "storage/large_region.h"
+#include "storage/memory_file.h"
 #include "storage/size_classes.h"
 
 namespace memstripe::storage {
@@ -77,20 +81,21 @@ bool is_expired(const Item& item, RelTime now) noexcept {
 void ItemRef::release_last() noexcept { memory_->free_item(item_); }
 
 MemoryManager::MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock,
-                             ItemUnlinker& unlinker)
-    : evict_when_full_(evict_when_full), clock_(clock), unlinker_(unlinker), arena_(memory_limit) {
+                             ItemUnlinker& unlinker, MemoryFile* file)
+    : evict_when_full_(evict_when_full), clock_(clock), unlinker_(unlinker), arena_(memory_limit, file) {
   const SizeClasses& classes = size_classes();
   for (unsigned c = 0; c < classes.count(); ++c) {
     pools_.push_back(std::make_unique<ChunkPool>(arena_, c, classes.chunk_size(c)));
   }
   large_pool_ = classes.count();
-  std::size_t large_header = Item::kHeaderSize + 4 + kMaxKeyLength + sizeof(Item::LargeValue);
+  std::size_t large_header = Item::kHeaderSize + 4 + kMaxKeyLength + sizeof(Item::LargeValue) + kSealSize;
   large_header = (large_header + kChunkAlignment - 1) / kChunkAlignment * kChunkAlignment;
   pools_.push_back(std::make_unique<ChunkPool>(arena_, large_pool_, large_header));
   tail_hints_ = std::make_unique<std::atomic<RelTime>[]>(pools_.size());
 }
 
 MemoryManager::~MemoryManager() {
+  if (arena_.file() != nullptr) return;  // a restart finds them there
   // Values in their own mappings are the only memory the arena does not unmap itself.
   pools_[large_pool_]->for_each_chunk([&](Item* item) {
     if (item->state() != item_bits::kFree && item->is_large()) {
@@ -230,6 +235,7 @@ MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool seco
     if (other == large_pool_) return evict_one(victim) ? Reclaim::kBudgetFreed : Reclaim::kNothing;
     PageId page = steal_page(victim, second_chance);
     if (page == kNoPage) return Reclaim::kNothing;
+    arena_.wipe_for_new_class(page);
     std::lock_guard lock(pool.mutex);
     pool.add_page(page);
     if (tail_hints_[pool_index].load(std::memory_order_relaxed) == 0) publish_tail_hint(pool, nullptr);
@@ -381,6 +387,94 @@ std::size_t MemoryManager::sweep_expired(std::size_t max_chunks) {
     }
   }
   return reclaimed;
+}
+
+// --- restart ---------------------------------------------------------------------------------
+
+bool MemoryManager::is_whole(const ChunkPool& pool, Item& item, std::vector<Item*>& claimed_large) {
+  if (item.key_length == 0 || item.key_length > kMaxKeyLength) return false;
+  const std::size_t head = Item::kHeaderSize + item.flags_size() + item.key_length;
+  if (pool.size_class() != large_pool_) {
+    if (item.is_large() || head + item.small_value_length + kSealSize > pool.chunk_size()) return false;
+    return seal_matches(item);
+  }
+  if (!item.is_large() || head + sizeof(Item::LargeValue) + kSealSize > pool.chunk_size()) return false;
+  // The writer's pointer, moved by the distance between its mapping and ours.
+  Item::LargeValue v = item.large_value();
+  const std::uintptr_t moved = reinterpret_cast<std::uintptr_t>(v.data) - arena_.file()->previous_large_address() +
+                               reinterpret_cast<std::uintptr_t>(arena_.large_region()->base());
+  v.data = reinterpret_cast<char*>(moved);
+  if (v.length == 0 || !arena_.large_region()->claim(v.data, v.length)) return false;
+  std::memcpy(const_cast<char*>(item.value_start()), &v, sizeof v);
+  if (!seal_matches(item)) {
+    arena_.unmap_large(v.data, v.length);
+    return false;
+  }
+  claimed_large.push_back(&item);
+  return true;
+}
+
+MemoryManager::RecoveryScan MemoryManager::recover(const std::function<bool(Item&)>& accept) {
+  RecoveryScan scan;
+  std::vector<PageId> candidates;
+  for (PageId page = 1; page < arena_.page_limit(); ++page) {
+    const PageInfo& info = arena_.info(page);
+    if (info.size_class >= pools_.size() || info.carved == 0) continue;
+    if (info.carved > pools_[info.size_class]->chunks_per_page()) continue;
+    candidates.push_back(page);
+  }
+  // The pages are paid for before any item is linked, so the indexes grow against the
+  // budget as it will be; pages left empty are given back below.
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (!arena_.try_reserve(kPageSize)) {
+      candidates.resize(i);  // a file of more pages than the limit pays for: the rest are dropped
+      break;
+    }
+  }
+  std::vector<Item*> claimed_large;
+  for (PageId page : candidates) {
+    ChunkPool& pool = *pools_[arena_.info(page).size_class];
+    const std::size_t carved = arena_.info(page).carved;
+    for (std::size_t slot = 0; slot < carved; ++slot) {
+      Item* item = reinterpret_cast<Item*>(arena_.page_start(page) + slot * pool.chunk_size());
+      if (item->state() != item_bits::kLinked) continue;
+      if (!is_whole(pool, *item, claimed_large)) {
+        ++scan.broken;
+        item->bits.store(item_bits::kFree, std::memory_order_relaxed);
+        continue;
+      }
+      ++scan.whole;
+      item->next = 0;
+      item->refcount.store(1, std::memory_order_relaxed);
+      if (!accept(*item)) item->bits.store(item_bits::kFree, std::memory_order_relaxed);
+    }
+  }
+  for (Item* item : claimed_large) {
+    const Item::LargeValue v = item->large_value();
+    if (item->state() != item_bits::kLinked) {
+      arena_.unmap_large(v.data, v.length);
+      continue;
+    }
+    const std::size_t footprint = PageArena::large_footprint(v.length);
+    arena_.charge(footprint);
+    large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
+  }
+  std::vector<bool> in_use(arena_.page_limit(), false);
+  for (PageId page : candidates) {
+    ChunkPool& pool = *pools_[arena_.info(page).size_class];
+    pool.adopt_page(page);
+    if (arena_.info(page).live == 0) {
+      pool.remove_page(page);
+      arena_.release(kPageSize);
+      continue;
+    }
+    in_use[page] = true;
+  }
+  arena_.adopt_pages(in_use);
+  for (auto& pool : pools_) {
+    if (pool->page_count() != 0) publish_tail_hint(*pool, nullptr);
+  }
+  return scan;
 }
 
 // --- stats ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -41,9 +42,12 @@ namespace memstripe::storage {
 
 class MemoryManager {
  public:
-  // With `evict_when_full` false (-M), memory is taken only from expired items.
-  MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock, ItemUnlinker& unlinker);
-  // Unmaps the large values still mapped (the arena unmaps its pages itself).
+  // With `evict_when_full` false (-M), memory is taken only from expired items. With a
+  // memory `file` (-e), every page and large value is the file's.
+  MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock, ItemUnlinker& unlinker,
+                MemoryFile* file = nullptr);
+  // Unmaps the large values still mapped (the arena unmaps its pages itself); a memory
+  // file keeps them.
   ~MemoryManager();
   MemoryManager(const MemoryManager&) = delete;
   MemoryManager& operator=(const MemoryManager&) = delete;
@@ -76,6 +80,16 @@ class MemoryManager {
   // Reclaims expired items, looking at up to `max_chunks` chunks; returns how many went.
   std::size_t sweep_expired(std::size_t max_chunks);
 
+  // Restart from a warm memory file, before any other use: offers `accept` every linked
+  // item whose seal proves it whole (its large value moved into this mapping, its `next`
+  // cleared, one reference: the index's), which links it into an index or answers false;
+  // an item it links may later be taken out again (a newer copy of its key). Then the
+  // classes are rebuilt from the items still linked, and everything else is free.
+  struct RecoveryScan {
+    std::size_t whole = 0;   // offered to `accept`
+    std::size_t broken = 0;  // linked, but not provably whole: dropped
+  };
+  RecoveryScan recover(const std::function<bool(Item&)>& accept);
   // For the indexes, which address items by their offset in the arena.
   const PageArena& arena() const noexcept { return arena_; }
   unsigned size_class_of(const Item* item) const noexcept;
@@ -89,6 +103,9 @@ class MemoryManager {
   enum class Reclaim : std::uint8_t { kChunkFreed, kPageGained, kBudgetFreed, kNothing };
 
   Item* take_chunk(unsigned pool);
+  // Recovery: whether a linked chunk of `pool` reads as a whole item; moves a large value's
+  // pointer into this mapping and claims its extent.
+  bool is_whole(const ChunkPool& pool, Item& item, std::vector<Item*>& claimed_large);
   // Reserves `bytes` of budget, evicting from the oldest classes until it fits.
   bool make_room(std::size_t bytes);
   // Frees memory for `pool`: one of its chunks, a page from an older class, or budget.

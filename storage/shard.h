@@ -19,6 +19,7 @@
 #include "storage/counters.h"
 #include "storage/hash_index.h"
 #include "storage/item.h"
+#include "storage/item_seal.h"
 #include "storage/memory_manager.h"
 
 namespace memstripe::storage {
@@ -49,15 +50,18 @@ class DeferredRelease {
 };
 
 struct alignas(64) Shard {
-  Shard(const PageArena& arena, unsigned index_power) : index(arena, index_power) {}
+  // `sealed`: items are in a memory file, and sealed for a restart (item_seal.h).
+  Shard(const PageArena& arena, unsigned index_power, bool sealed) : index(arena, index_power), sealed(sealed) {}
 
   std::mutex mutex;
   HashIndex index;
   ShardCounters counters;
+  const bool sealed;
 
   // Puts `item` in the index with its CAS value and the index's reference.
   void link(Item* item, std::uint64_t hash, std::uint64_t cas) noexcept {
     item->cas = cas;
+    if (sealed) seal_item(*item);
     item->refcount.fetch_add(1, std::memory_order_relaxed);
     index.insert(item, hash);
     set_state(item, item_bits::kLinked);
@@ -77,10 +81,23 @@ struct alignas(64) Shard {
     remove(item, hash);
     released.add(item);
   }
-  // Unlink and link keep the counters right; the chain position is not worth keeping.
+  // Link and unlink keep the counters right; the chain position is not worth keeping. The
+  // new item is linked first, so a crash between the two leaves a restart both copies
+  // (it keeps the one with the larger CAS), never neither.
   void replace(Item* old, Item* item, std::uint64_t hash, std::uint64_t cas, DeferredRelease& released) noexcept {
-    unlink(old, hash, released);
     link(item, hash, cas);
+    unlink(old, hash, released);
+  }
+  // A value or CAS changed in place (incr, meta `I`).
+  void changed(Item* item) noexcept {
+    if (sealed) seal_item(*item);
+  }
+  // Restart: a recovered item, already linked and holding the index's reference.
+  void adopt(Item* item, std::uint64_t hash) noexcept {
+    index.insert(item, hash);
+    ++counters.curr_items;
+    ++counters.total_items;
+    counters.bytes += item->total_size();
   }
 
   // The index asks to grow, and the budget has not refused it at about this size.
