@@ -90,9 +90,13 @@ compare-hits: build
 # memstripe-soak against memstripe and, for comparison, memcached at the same -m (16):
 # many connections over both transports, values of 0 B to 1 MiB that check themselves;
 # prints reads checked, corrupt reads, protocol errors and both servers' RSS.
+# Then 20 SIGKILLs of memstripe -e under a self-checking load, each followed by a restart on
+# the same memory file and a read-back of every key (tests/server/crash_load.py).
 SOAK_SECONDS ?= 180
+SOAK_KILLS ?= 20
 soak: build
 	@bench/soak/run_soak.py --build-dir $(BUILD) --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
+	@/usr/bin/python3 tests/server/crash_load.py --kills $(SOAK_KILLS) --binary $(BUILD)/memstripe
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

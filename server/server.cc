@@ -56,8 +56,9 @@ void log_restart(const storage::Cache& cache) {
   }
   spdlog::info(
       "memory file {}: warm restart after a {}: {} items recovered, {} expired or flushed meanwhile, {} dropped as "
-      "not whole, {} older copies dropped, in {:.3f} s{}{}",
-      path, r.stopped_gracefully ? "graceful stop" : "crash", r.recovered, r.expired, r.broken, r.superseded, r.seconds,
+      "not whole, {} older copies dropped, {} unfinished stores dropped, in {:.3f} s{}{}",
+      path, r.stopped_gracefully ? "graceful stop" : "crash", r.recovered, r.expired, r.broken, r.superseded,
+      r.unfinished, r.seconds,
       r.cold_reason.empty() ? "" : "; ", r.cold_reason);
 }
 

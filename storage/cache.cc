@@ -234,6 +234,7 @@ void Cache::recover() {
   std::uint64_t max_cas = 0;
   MemoryManager::RecoveryScan scan = memory_->recover([&](Item& item) { return adopt_recovered(item, max_cas); });
   restart_.broken = scan.broken;
+  restart_.unfinished = scan.unfinished;
   for (const auto& shard : shards_) restart_.recovered += shard->counters.curr_items;
   cas_->move_past(max_cas);
   // A delayed flush_all still to come keeps its deadline; one already past has been applied.

@@ -39,6 +39,7 @@ struct RestartReport {
   std::size_t recovered = 0;   // items linked again
   std::size_t expired = 0;     // whole, but expired or flushed meanwhile
   std::size_t broken = 0;      // not provably whole (caught mid-write, or damaged): dropped
+  std::size_t unfinished = 0;  // stores whose value was still arriving: never linked, dropped
   std::size_t superseded = 0;  // a whole copy of a key the file also holds newer
   double seconds = 0;          // the scan and the rebuilt indexes
 };

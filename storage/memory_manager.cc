@@ -437,7 +437,10 @@ MemoryManager::RecoveryScan MemoryManager::recover(const std::function<bool(Item
     const std::size_t carved = arena_.info(page).carved;
     for (std::size_t slot = 0; slot < carved; ++slot) {
       Item* item = reinterpret_cast<Item*>(arena_.page_start(page) + slot * pool.chunk_size());
-      if (item->state() != item_bits::kLinked) continue;
+      if (item->state() != item_bits::kLinked) {
+        if (item->state() == item_bits::kAllocated) ++scan.unfinished;
+        continue;
+      }
       if (!is_whole(pool, *item, claimed_large)) {
         ++scan.broken;
         item->bits.store(item_bits::kFree, std::memory_order_relaxed);

@@ -88,6 +88,7 @@ class MemoryManager {
   struct RecoveryScan {
     std::size_t whole = 0;   // offered to `accept`
     std::size_t broken = 0;  // linked, but not provably whole: dropped
+    std::size_t unfinished = 0;  // allocated for a store that never completed
   };
   RecoveryScan recover(const std::function<bool(Item&)>& accept);
   // For the indexes, which address items by their offset in the arena.

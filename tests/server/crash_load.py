@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import selectors
 import signal
 import socket
@@ -240,6 +241,8 @@ def main():
     figures = run(binary=args.binary, kills=args.kills, seed=args.seed)
     for name in ("kills", "acknowledged", "keys_checked", "torn_or_foreign", "lost_acknowledged", "resurrected"):
         print(f"{name}: {figures[name]}")
+    unfinished = sum(int(m) for line in figures["recovered_lines"] for m in re.findall(r"(\d+) unfinished", line))
+    print(f"unfinished stores caught by a kill, dropped: {unfinished}")
     for failure in figures["failures"][:20]:
         print("FAIL", failure)
     return 1 if figures["failures"] else 0
