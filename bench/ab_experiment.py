@@ -7,7 +7,8 @@ single runs on these machines vary by ±10%, and a pair made within seconds shar
     /usr/bin/python3 bench/ab_experiment.py BINARY_A BINARY_B [--transport unix|tcp]
         [--workload "50 conns"] [--runs 9] [--args-a "..."] [--args-b "..."] [--build build]
 
---workload names one of the lab's standard set or its binary cells (bench/lab/load.py's WORKLOADS, BINARY_WORKLOADS).
+--workload names one of the lab's standard set, its binary cells or its store-only cells (bench/lab/load.py's
+WORKLOADS, BINARY_WORKLOADS, SET_WORKLOADS).
 
 For example, the millisecond upkeep's cost (bench/README, "Why the server wakes every
 millisecond"): bench/ab_experiment.py build/memstripe build/memstripe --args-b "-o no_lru_maintainer"
@@ -29,7 +30,7 @@ def main():
     parser.add_argument("binary_a")
     parser.add_argument("binary_b")
     parser.add_argument("--transport", choices=("unix", "tcp"), default="unix")
-    parser.add_argument("--workload", choices=[w["name"] for w in load.WORKLOADS + load.BINARY_WORKLOADS], default="50 conns")
+    parser.add_argument("--workload", choices=[w["name"] for w in load.WORKLOADS + load.BINARY_WORKLOADS + load.SET_WORKLOADS], default="50 conns")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--args-a", default="", help="extra server options for A")
     parser.add_argument("--args-b", default="", help="extra server options for B")
@@ -43,7 +44,7 @@ def main():
         "B": Process("memstripe", args.binary_b, [args.transport], 1, 64, cpu=server_cpu,
                      extra_args=shlex.split(args.args_b)),
     }
-    workload = next(w for w in load.WORKLOADS + load.BINARY_WORKLOADS if w["name"] == args.workload)
+    workload = next(w for w in load.WORKLOADS + load.BINARY_WORKLOADS + load.SET_WORKLOADS if w["name"] == args.workload)
     try:
         for p in processes.values():
             p.start()

@@ -31,6 +31,12 @@ MEMTIER_WORKLOADS = [
     {"name": "memtier 50 conns x pipeline 16, binary", "memtier": ["--clients=50", "--pipeline=16"],
      "protocol": "binary"},
 ]
+# Stores only (the cost of -e, whose every store seals its item in the memory file):
+# `--ratio 1:0` after the common 1:10.
+SET_WORKLOADS = [
+    {"name": "50 conns, sets", "args": ["-c", "50", "--ratio", "1:0"]},
+    {"name": "50 conns x pipeline 16, sets", "args": ["-c", "50", "-P", "16", "--batch", "--ratio", "1:0"]},
+]
 ALL_WORKLOADS = WORKLOADS + BINARY_WORKLOADS + MEMTIER_WORKLOADS
 COMMON_ARGS = ["--keys", "100000", "--key-size", "32", "--value-size", "32", "--ratio", "1:10"]
 
