@@ -61,7 +61,20 @@ MemoryFile::MemoryFile(const std::string& path, const MemoryFileSettings& settin
   if (::fstat(fd_, &st) != 0) fail(path, "cannot stat");
   const std::size_t found_size = static_cast<std::size_t>(st.st_size);
   struct statfs fs {};
-  in_memory_ = ::fstatfs(fd_, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+  if (::fstatfs(fd_, &fs) != 0) fail(path, "cannot stat its filesystem");
+  in_memory_ = fs.f_type == TMPFS_MAGIC;
+  // The file is sparse, and a write into it that the filesystem has no room for is a
+  // SIGBUS, not an error: refuse to start unless everything the budget may write fits.
+  const std::size_t held = static_cast<std::size_t>(st.st_blocks) * 512;
+  const std::size_t room = static_cast<std::size_t>(fs.f_bavail) * fs.f_bsize + held;
+  const std::size_t needed = pages_offset + settings.memory_limit;
+  if (room < needed) {
+    ::close(fd_);
+    throw std::runtime_error("memory file " + path + ": its filesystem has room for " +
+                             std::to_string(room >> 20) + " MiB, and -m " + std::to_string(settings.memory_limit >> 20) +
+                             " needs up to " + std::to_string((needed + (1 << 20) - 1) >> 20) +
+                             " MiB there: give it a larger tmpfs, or a smaller -m");
+  }
   // A file cut short keeps what it still holds: the rest reads as zeros, which no item is.
   if (found_size != map_size_ && ::ftruncate(fd_, static_cast<off_t>(map_size_)) != 0) fail(path, "cannot size");
   void* p = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);

@@ -57,6 +57,9 @@ def test_unit_runs_the_daemon_in_the_foreground_as_an_unprivileged_user_with_a_s
     assert "-d" not in argv and "--daemon" not in argv, "Type=exec supervises a foreground process"
     assert argv[argv.index("--config") + 1] == "/etc/memstripe.conf"
     assert os.path.dirname(argv[argv.index("-s") + 1]) == "/run/" + service["RuntimeDirectory"]
+    # The memory file (-e) lives there too, kept across restarts of the service.
+    assert os.path.dirname(argv[argv.index("-e") + 1]) == "/run/" + service["RuntimeDirectory"]
+    assert service["RuntimeDirectoryPreserve"] == "yes"
     assert service["DynamicUser"] == "yes"
     for key, value in {"NoNewPrivileges": "yes", "ProtectSystem": "strict", "ProtectHome": "yes",
                        "PrivateTmp": "yes", "PrivateDevices": "yes", "MemoryDenyWriteExecute": "yes",
@@ -93,6 +96,7 @@ class TracedDaemon(Launched):
         shutil.copy(os.path.join(SOURCE_DIR, "conf", "memstripe.conf"), os.path.join(directory, "memstripe.conf"))
         socket_path = os.path.join(directory, os.path.basename(argv[argv.index("-s") + 1]))
         argv[argv.index("-s") + 1] = socket_path
+        argv[argv.index("-e") + 1] = os.path.join(directory, os.path.basename(argv[argv.index("-e") + 1]))
         argv += ["-p", "-1"]
         as_nobody = []
         if os.geteuid() == 0:
