@@ -41,15 +41,15 @@ tsan: deps
 	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -L 'concurrency|server' -LE 'timing|clients' $(CTEST_ARGS)
 
-# libFuzzer (clang, ASan+UBSan) over the text parser, the meta parser and a whole
-# connection in either protocol, one target after the other on one core (tests/fuzz/run.sh). `make fuzz` runs
+# libFuzzer (clang, ASan+UBSan) over the text parser, the meta parser, a whole
+# connection in either protocol and a restart from a damaged memory file, one target after the other on one core (tests/fuzz/run.sh). `make fuzz` runs
 # each for FUZZ_SECONDS from a random seed and keeps its corpus in build-fuzz/; fuzz-smoke
 # is CI's reproducible run: FUZZ_SMOKE_RUNS executions each from a fixed seed over the
 # kept corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_BUILD_TARGETS = --target text_parser_fuzzer meta_parser_fuzzer session_fuzzer binary_session_fuzzer \
-                     ascii_auth_session_fuzzer
+                     ascii_auth_session_fuzzer memory_file_fuzzer
 
 fuzz: deps
 	$(call cmake_build,build-fuzz,-DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_COMPILER=clang++,$(FUZZ_BUILD_TARGETS))

@@ -196,13 +196,15 @@ ItemUnlinker::Unlinked Cache::try_unlink(Item& item, Holders holders, Check& che
 
 bool Cache::adopt_recovered(Item& item, std::uint64_t& max_cas) {
   const MemoryFileHeader& h = file_->header();
+  const std::int64_t flush_deadline = h.flush_deadline_unix.load(std::memory_order_relaxed);
+  const std::uint64_t flush_cas = h.flush_cas.load(std::memory_order_relaxed);
   // Times as unix times, then as this clock's: the time spent stopped counts.
   const std::int64_t now_unix = clock_.unix_now();
   const RelTime exptime = item.exptime.load(std::memory_order_relaxed);
   const std::int64_t expires = exptime == 0 ? 0 : h.unix_started + exptime;
   const std::int64_t accessed = h.unix_started + item.atime.load(std::memory_order_relaxed);
-  const bool flushed = h.flush_deadline_unix != 0 && h.flush_deadline_unix <= now_unix &&
-                       (accessed <= h.flush_deadline_unix || (h.flush_cas != 0 && item.cas != 0 && item.cas < h.flush_cas));
+  const bool flushed = flush_deadline != 0 && flush_deadline <= now_unix &&
+                       (accessed <= flush_deadline || (flush_cas != 0 && item.cas != 0 && item.cas < flush_cas));
   if ((expires != 0 && expires <= now_unix) || flushed) {
     ++restart_.expired;
     return false;
@@ -239,12 +241,13 @@ void Cache::recover() {
   cas_->move_past(max_cas);
   // A delayed flush_all still to come keeps its deadline; one already past has been applied.
   MemoryFileHeader& h = file_->header();
-  if (h.flush_deadline_unix > clock_.unix_now()) {
-    flush_deadline_.store(static_cast<RelTime>(h.flush_deadline_unix - clock_.unix_started()), std::memory_order_release);
-    flush_cas_.store(h.flush_cas, std::memory_order_relaxed);
+  const std::int64_t flush_deadline = h.flush_deadline_unix.load(std::memory_order_relaxed);
+  if (flush_deadline > clock_.unix_now()) {
+    flush_cas_.store(h.flush_cas.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    flush_deadline_.store(static_cast<RelTime>(flush_deadline - clock_.unix_started()), std::memory_order_release);
   } else {
-    h.flush_deadline_unix = 0;
-    h.flush_cas = 0;
+    h.flush_deadline_unix.store(0, std::memory_order_relaxed);
+    h.flush_cas.store(0, std::memory_order_relaxed);
   }
   restart_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
@@ -724,8 +727,9 @@ void Cache::flush(std::int64_t delay_exptime) {
 void Cache::remember_flush() noexcept {
   if (!file_) return;
   MemoryFileHeader& h = file_->header();
-  h.flush_cas = flush_cas_.load(std::memory_order_relaxed);
-  h.flush_deadline_unix = clock_.unix_started() + flush_deadline_.load(std::memory_order_relaxed);
+  h.flush_cas.store(flush_cas_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  h.flush_deadline_unix.store(clock_.unix_started() + flush_deadline_.load(std::memory_order_relaxed),
+                              std::memory_order_relaxed);
 }
 
 void Cache::set_memory_limit(std::size_t bytes) { memory_->set_limit(std::min(bytes, kMaxMemoryLimit)); }

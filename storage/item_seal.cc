@@ -13,25 +13,21 @@ char* seal_slot(const Item& item) noexcept {
 }
 
 std::uint32_t seal_of(const Item& item) noexcept {
-  struct Shape {
-    std::uint64_t value_length;
-    std::uint64_t cas;
-    std::uint32_t key_length;
-    std::uint32_t layout_bits;
-  } shape{item.value().size(), item.cas, item.key_length,
-          static_cast<std::uint32_t>(item.bits.load(std::memory_order_relaxed) &
-                                     (item_bits::kHasFlags | item_bits::kKeyBinary))};
-  const std::uint64_t seed = XXH3_64bits(&shape, sizeof shape);
-  // Flags and key are contiguous from the payload's start; a small value follows them.
-  const char* start = item.payload();
+  // What is not in the bytes hashed goes into the seed: the CAS, and the lengths and the
+  // key's encoding, which say how to read them. One pass over the item for a small value
+  // (flags, key and value are contiguous from the payload's start): it is paid on every store.
+  const bool large = item.is_large();
+  const std::uint64_t value_length = large ? item.large_value().length : item.small_value_length;
+  const std::uint64_t layout = (value_length << 16) | (std::uint64_t{item.key_length} << 8) |
+                               (item.bits.load(std::memory_order_relaxed) & (item_bits::kHasFlags | item_bits::kKeyBinary));
+  const std::uint64_t seed = item.cas ^ (layout * 0x9E3779B97F4A7C15ull);
   const std::size_t head = item.flags_size() + item.key_length;
   std::uint64_t h;
-  if (item.is_large()) {
-    h = XXH3_64bits_withSeed(start, head, seed);
-    const std::string_view value = item.value();
-    h = XXH3_64bits_withSeed(value.data(), value.size(), h);
+  if (large) {
+    h = XXH3_64bits_withSeed(item.payload(), head, seed);
+    h = XXH3_64bits_withSeed(item.large_value().data, value_length, h);
   } else {
-    h = XXH3_64bits_withSeed(start, head + item.small_value_length, seed);
+    h = XXH3_64bits_withSeed(item.payload(), head + value_length, seed);
   }
   return static_cast<std::uint32_t>(h ^ (h >> 32));
 }

@@ -134,8 +134,8 @@ void MemoryFile::start_cold(const std::string& why) {
   h.page_count = page_count_;
   h.large_region_size = large_size_;
   h.unix_started = 0;
-  h.flush_deadline_unix = 0;
-  h.flush_cas = 0;
+  h.flush_deadline_unix.store(0, std::memory_order_relaxed);
+  h.flush_cas.store(0, std::memory_order_relaxed);
   new (&h.cas) CasSequence();
 }
 

@@ -9,6 +9,7 @@
 // (item_seal.h). A file of another layout, size or item settings is reused from scratch.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
@@ -42,9 +43,10 @@ struct MemoryFileHeader {
   // The writer's Clock: unix time at RelTime 0, so a restart turns exptimes and access
   // times into its own, the time it spent stopped counting toward expiry.
   std::int64_t unix_started;
-  // flush_all, as unix time (0 none) and the CAS bound of an immediate one.
-  std::int64_t flush_deadline_unix;
-  std::uint64_t flush_cas;
+  // flush_all, as unix time (0 none) and the CAS bound of an immediate one; any worker
+  // may write them.
+  std::atomic<std::int64_t> flush_deadline_unix;
+  std::atomic<std::uint64_t> flush_cas;
   std::uint64_t stopped_gracefully;  // 0 while a process uses the file
   alignas(64) CasSequence cas;       // the live sequence: no CAS is ever handed out twice
 };

@@ -28,7 +28,7 @@ build=${1:?$usage}
 amount=${2:?$usage}
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(text_parser meta_parser session binary_session ascii_auth_session)
+[ ${#targets[@]} -eq 0 ] && targets=(text_parser meta_parser session binary_session ascii_auth_session memory_file)
 
 max_len() {
   case "$1" in
