@@ -1,5 +1,8 @@
 #include "storage/item_seal.h"
 
+// Inlined: the seal is computed on every store, and a call into the shared library costs as
+// much as hashing a small item.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cstring>

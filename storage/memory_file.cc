@@ -121,7 +121,9 @@ void MemoryFile::start_cold(const std::string& why) {
   // Whatever the file held is gone: its pages read as zeros, every page descriptor as
   // "no class" once the arena writes them, and the header describes this process.
   if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(map_size_)) != 0) {
-    std::memset(map_, 0, kHeaderBytes);
+    // A filesystem without holes: the page descriptors at least must say "no class", or a
+    // later restart would read an older cache's pages.
+    std::memset(map_, 0, static_cast<std::size_t>(pages_ - map_));
   }
   MemoryFileHeader& h = *header_;
   std::memcpy(h.magic, kMagic, sizeof kMagic);
