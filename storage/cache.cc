@@ -90,12 +90,13 @@ Cache::Cache(const CacheConfig& config, Clock& clock)
     shards_.push_back(std::make_unique<Shard>(memory_->arena(), kInitialIndexPower, file_ != nullptr));
   }
   if (file_) {
-    cas_ = &file_->header().cas;
     restart_.warm = file_->warm();
     restart_.cold_reason = file_->cold_reason();
     restart_.in_memory = file_->in_memory();
     restart_.stopped_gracefully = file_->stopped_gracefully();
-    if (restart_.warm) recover();
+    std::uint64_t max_cas = 0;
+    if (restart_.warm) max_cas = recover();
+    cas_.persist_in(file_->header().cas_ceiling, max_cas);
     file_->header().unix_started = clock_.unix_started();
   }
 }
@@ -231,14 +232,13 @@ bool Cache::adopt_recovered(Item& item, std::uint64_t& max_cas) {
   return true;
 }
 
-void Cache::recover() {
+std::uint64_t Cache::recover() {
   const auto started = std::chrono::steady_clock::now();
   std::uint64_t max_cas = 0;
   MemoryManager::RecoveryScan scan = memory_->recover([&](Item& item) { return adopt_recovered(item, max_cas); });
   restart_.broken = scan.broken;
   restart_.unfinished = scan.unfinished;
   for (const auto& shard : shards_) restart_.recovered += shard->counters.curr_items;
-  cas_->move_past(max_cas);
   // A delayed flush_all still to come keeps its deadline; one already past has been applied.
   MemoryFileHeader& h = file_->header();
   const std::int64_t flush_deadline = h.flush_deadline_unix.load(std::memory_order_relaxed);
@@ -250,6 +250,7 @@ void Cache::recover() {
     h.flush_cas.store(0, std::memory_order_relaxed);
   }
   restart_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return max_cas;
 }
 
 // --- allocation --------------------------------------------------------------------
@@ -719,7 +720,7 @@ void Cache::flush(std::int64_t delay_exptime) {
   // Immediate: everything stored up to now, told apart from later stores of this second by
   // CAS: one sequence, so one bound for every shard. Without CAS, memcached flushes by the
   // second, later stores of this second included.
-  if (config_.use_cas) flush_cas_.store(cas_->upcoming(), std::memory_order_relaxed);
+  if (config_.use_cas) flush_cas_.store(cas_.upcoming(), std::memory_order_relaxed);
   flush_deadline_.store(config_.use_cas ? now - 1 : now, std::memory_order_release);
   remember_flush();
 }

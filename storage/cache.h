@@ -96,7 +96,7 @@ class Cache final : private ItemUnlinker {
   };
 
   Shard& shard_for(std::uint64_t hash) const noexcept;
-  std::uint64_t next_cas() noexcept { return config_.use_cas ? cas_->next() : 0; }
+  std::uint64_t next_cas() noexcept { return config_.use_cas ? cas_.next() : 0; }
   // Expired, or invalidated by flush_all (memcached's item_is_flushed()).
   bool is_dead(const Item& item, RelTime now) const noexcept;
   // With the shard locked: the live item for `key`, reclaiming it first if it is dead (it
@@ -116,8 +116,9 @@ class Cache final : private ItemUnlinker {
   ItemInfo info_of(const Item& item) const noexcept;
   // ItemUnlinker: the memory manager's eviction and expiry sweep take items out here.
   Unlinked try_unlink(Item& item, Holders holders, Check& check) noexcept override;
-  // Links again the items a warm memory file holds, their times moved to this clock.
-  void recover();
+  // Links again the items a warm memory file holds, their times moved to this clock;
+  // returns the largest CAS among them.
+  std::uint64_t recover();
   // With a memory file, flush_all's state goes there too: a restart applies it.
   void remember_flush() noexcept;
   // Restart: links one recovered item unless it is dead or its key has a newer copy.
@@ -129,9 +130,7 @@ class Cache final : private ItemUnlinker {
   std::unique_ptr<MemoryManager> memory_;
   unsigned shard_bits_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  // The sequence: own_cas_, or with a memory file the file's.
-  CasSequence own_cas_;
-  CasSequence* cas_ = &own_cas_;
+  CasSequence cas_;
   RestartReport restart_;
   // flush_all: items last accessed up to the deadline are invalid once it has passed
   // (memcached's settings.oldest_live); an immediate flush also invalidates, by CAS, those

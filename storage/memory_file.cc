@@ -138,7 +138,7 @@ void MemoryFile::start_cold(const std::string& why) {
   h.unix_started = 0;
   h.flush_deadline_unix.store(0, std::memory_order_relaxed);
   h.flush_cas.store(0, std::memory_order_relaxed);
-  new (&h.cas) CasSequence();
+  h.cas_ceiling.store(0, std::memory_order_relaxed);
 }
 
 void MemoryFile::discard(char* start, std::size_t bytes) noexcept {

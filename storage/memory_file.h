@@ -15,7 +15,6 @@
 #include <ctime>
 #include <string>
 
-#include "storage/cas_sequence.h"
 #include "storage/page_arena.h"
 
 namespace memstripe::storage {
@@ -48,7 +47,8 @@ struct MemoryFileHeader {
   std::atomic<std::int64_t> flush_deadline_unix;
   std::atomic<std::uint64_t> flush_cas;
   std::uint64_t stopped_gracefully;  // 0 while a process uses the file
-  alignas(64) CasSequence cas;       // the live sequence: no CAS is ever handed out twice
+  // No CAS above it has been handed out (CasSequence::persist_in): a restart starts here.
+  alignas(64) std::atomic<std::uint64_t> cas_ceiling;
 };
 
 class MemoryFile {

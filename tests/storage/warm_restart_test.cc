@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "storage/cas_sequence.h"
 #include "tests/storage/cache_fixture.h"
 
 namespace memstripe::storage::testing {
@@ -263,6 +264,31 @@ TEST_F(WarmRestart, AnEvictingCacheRestartsWithEveryPageItStillHolds) {
   EXPECT_EQ(found, held);
   for (int i = 0; i < 20000; ++i) set("again" + std::to_string(i), std::string(700, 'x'));
   EXPECT_LE(cache_->stats().allocated_bytes, 16 * kMiB);
+}
+
+}  // namespace
+}  // namespace memstripe::storage::testing
+
+namespace memstripe::storage::testing {
+namespace {
+
+// After a crash nothing is written at exit: the file's ceiling alone must be above every
+// CAS value handed out, so that the next process starts above them all.
+TEST(CasCeiling, NoValueIsHandedOutAboveTheCeilingInTheFileAndARestartStartsAboveThemAll) {
+  std::atomic<std::uint64_t> ceiling{0};
+  CasSequence before;
+  before.persist_in(ceiling, 10);
+  std::uint64_t last = 0;
+  for (int i = 0; i < 3 * static_cast<int>(CasSequence::kBlock); ++i) {
+    last = before.next();
+    ASSERT_LE(last, ceiling.load());
+  }
+  EXPECT_GT(last, 10u);
+  EXPECT_LE(ceiling.load(), last + CasSequence::kBlock) << "raised a block at a time";
+  CasSequence after;
+  after.persist_in(ceiling, 0);
+  EXPECT_GT(after.next(), last);
+  EXPECT_GT(after.upcoming(), last);
 }
 
 }  // namespace
