@@ -227,7 +227,7 @@ bool Cache::adopt_recovered(Item& item, std::uint64_t& max_cas) {
     shard.remove(other, hash);
   }
   shard.adopt(&item, hash);
-  max_cas = std::max(max_cas, item.cas);
+  max_cas = std::max<std::uint64_t>(max_cas, std::uint64_t{item.cas});  // a copy: the field is packed
   if (shard.wants_growth()) grow_index(shard);
   return true;
 }
