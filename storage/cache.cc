@@ -154,14 +154,16 @@ Item* Cache::find_live(Shard& shard, std::string_view key, std::uint64_t hash, D
   return nullptr;
 }
 
-void Cache::grow_index(Shard& shard) {
+void Cache::grow_index(Shard& shard, bool past_the_limit) {
   std::size_t bytes;
   {
     std::lock_guard lock(shard.mutex);
     if (!shard.wants_growth()) return;
     bytes = shard.index.growth_bytes();
   }
-  if (!memory_->reserve_budget(bytes)) {
+  if (past_the_limit) {
+    memory_->charge_budget(bytes);
+  } else if (!memory_->reserve_budget(bytes)) {
     std::lock_guard lock(shard.mutex);
     shard.growth_refused();
     return;
@@ -218,7 +220,9 @@ bool Cache::adopt_recovered(Item& item, std::uint64_t& max_cas) {
   const std::uint64_t hash = hash_key(item.key());
   Shard& shard = shard_for(hash);
   if (shard.index.expanding()) {
-    if (std::size_t freed = shard.index.migrate(kMigrateStep)) memory_->release_budget(freed);
+    // Nobody else runs yet: a growth is finished at once, not a step per operation, or the
+    // chains would lengthen faster than the steps shorten them.
+    if (std::size_t freed = shard.index.migrate(shard.index.bucket_count())) memory_->release_budget(freed);
   }
   if (Item* other = shard.index.find(item.key(), hash)) {
     // A crash between linking a replacement and unlinking the old item leaves both.
@@ -228,7 +232,10 @@ bool Cache::adopt_recovered(Item& item, std::uint64_t& max_cas) {
   }
   shard.adopt(&item, hash);
   max_cas = std::max<std::uint64_t>(max_cas, std::uint64_t{item.cas});  // a copy: the field is packed
-  if (shard.wants_growth()) grow_index(shard);
+  // The pages were paid for first, so the budget may have no room left for the index they
+  // need; refused, it would stay small and every relink walk a longer chain. It grows, and
+  // the stores that follow evict back under the limit.
+  if (shard.wants_growth()) grow_index(shard, true);
   return true;
 }
 

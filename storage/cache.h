@@ -111,8 +111,9 @@ class Cache final : private ItemUnlinker {
   ItemRef share(Item* item) noexcept;
   // append and prepend: the old value and `addition` in a new item, swapped in.
   StoreResult combine(StoreMode mode, NewItem& addition, const StoreOptions& options);
-  // Pays for and installs a bigger index, outside the shard lock (paying may evict).
-  void grow_index(Shard& shard);
+  // Pays for and installs a bigger index, outside the shard lock (paying may evict);
+  // `past_the_limit` (recovery only) pays even above the limit.
+  void grow_index(Shard& shard, bool past_the_limit = false);
   ItemInfo info_of(const Item& item) const noexcept;
   // ItemUnlinker: the memory manager's eviction and expiry sweep take items out here.
   Unlinked try_unlink(Item& item, Holders holders, Check& check) noexcept override;

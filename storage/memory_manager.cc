@@ -142,6 +142,8 @@ bool MemoryManager::reserve_budget(std::size_t bytes) { return make_room(bytes);
 
 void MemoryManager::release_budget(std::size_t bytes) noexcept { arena_.release(bytes); }
 
+void MemoryManager::charge_budget(std::size_t bytes) noexcept { arena_.charge(bytes); }
+
 void MemoryManager::set_limit(std::size_t bytes) noexcept { arena_.set_limit(bytes); }
 
 void MemoryManager::publish_tail_hint(ChunkPool& pool, const Item* item) noexcept {

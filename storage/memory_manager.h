@@ -74,6 +74,8 @@ class MemoryManager {
   // so no shard lock may be held.
   bool reserve_budget(std::size_t bytes);
   void release_budget(std::size_t bytes) noexcept;
+  // Restart: memory the cache must hold is paid for even past the limit.
+  void charge_budget(std::size_t bytes) noexcept;
   // cache_memlimit: a lower limit is reached by eviction as memory is next needed.
   void set_limit(std::size_t bytes) noexcept;
 

@@ -41,8 +41,9 @@ class Restartable:
         args = ["-e", memory_file, "-m", "128", "-I", "2m", *extra]
         # memcached serves TCP or a UNIX socket, not both.
         self.server = ServerProcess(kind, args=args, unix=kind == "memstripe")
-        self.server.start()
         self.logged = 0
+        self.server.start()
+        self.wait_for_recovery()
 
     @property
     def transports(self):
@@ -74,6 +75,9 @@ class Restartable:
         self.server.proc = None
         os.unlink(os.path.join(self.server.dir, "port"))
         self.server.start()
+        self.wait_for_recovery()
+
+    def wait_for_recovery(self):
         if self.kind == "memstripe":
             # The port file comes once the sockets are bound; the log line once the cache is back.
             wait_for(lambda: "listening on" in self.new_log(), 60, "the recovery")
