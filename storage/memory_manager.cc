@@ -448,7 +448,6 @@ MemoryManager::RecoveryScan MemoryManager::recover(const std::function<bool(Item
         item->bits.store(item_bits::kFree, std::memory_order_relaxed);
         continue;
       }
-      ++scan.whole;
       item->next = 0;
       item->refcount.store(1, std::memory_order_relaxed);
       if (!accept(*item)) item->bits.store(item_bits::kFree, std::memory_order_relaxed);

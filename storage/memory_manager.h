@@ -88,7 +88,6 @@ class MemoryManager {
   // an item it links may later be taken out again (a newer copy of its key). Then the
   // classes are rebuilt from the items still linked, and everything else is free.
   struct RecoveryScan {
-    std::size_t whole = 0;   // offered to `accept`
     std::size_t broken = 0;  // linked, but not provably whole: dropped
     std::size_t unfinished = 0;  // allocated for a store that never completed
   };

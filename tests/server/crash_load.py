@@ -215,9 +215,9 @@ def run(binary=None, kills=3, seed=None, directory=None, memory_mb=1024, log=pri
                         figures["failures"].append(f"cycle {cycle}: {key!r} holds a value that is not whole")
                         continue
                     if state not in expected[key]:
-                        kind = "resurrected" if state is not None and None in expected[key] else "lost_acknowledged"
-                        if state is None:
-                            kind = "lost_acknowledged"
+                        # Missing: an acknowledged store was lost. A value: one that an
+                        # acknowledged store or delete had replaced came back.
+                        kind = "lost_acknowledged" if state is None else "resurrected"
                         figures[kind] += 1
                         figures["failures"].append(f"cycle {cycle}: {key!r} reads {state}, allowed {expected[key]}")
                     # What it reads now is what it must read after the next restart.
