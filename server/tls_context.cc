@@ -90,6 +90,11 @@ std::string TlsContext::build(SSL_CTX*& built) {
   // (the worker's staging buffer, or the value itself; see Connection::flush_tls()).
   SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                             SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Without read-ahead OpenSSL reads a record's 5-byte header and then its body: two
+  // recv() per request. With it, one recv() takes what has arrived (records it has not
+  // decrypted yet show in has_pending()). Kernel TLS reception wants the socket's stream
+  // untouched by OpenSSL's buffer, so with ssl_kernel_tls it stays off.
+  if (!options_.kernel_tls) SSL_CTX_set_read_ahead(ctx, 1);
   built = ctx;
   return {};
 }
@@ -119,7 +124,7 @@ std::unique_ptr<TlsSession> TlsContext::new_session(int fd) {
     ERR_clear_error();
     return nullptr;
   }
-  return std::make_unique<TlsSession>(ssl, fd);
+  return std::make_unique<TlsSession>(ssl, fd, options_.kernel_tls);
 }
 
 int TlsContext::on_new_session(SSL* ssl, SSL_SESSION*) {

@@ -1,5 +1,7 @@
 #include "server/tls_session.h"
 
+#include "server/socket_bio.h"
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -9,8 +11,13 @@
 
 namespace memstripe::server {
 
-TlsSession::TlsSession(ssl_st* ssl, int fd) noexcept : ssl_(ssl) {
-  SSL_set_fd(ssl_, fd);  // a socket BIO that does not close the descriptor
+TlsSession::TlsSession(ssl_st* ssl, int fd, bool kernel_tls) noexcept : ssl_(ssl) {
+  BIO* bio = kernel_tls ? nullptr : new_socket_bio(fd);
+  if (bio != nullptr) {
+    SSL_set_bio(ssl_, bio, bio);  // one reference, for both directions
+  } else {
+    SSL_set_fd(ssl_, fd);  // OpenSSL's socket BIO, which does not close the descriptor either
+  }
   SSL_set_accept_state(ssl_);
 }
 

@@ -1,5 +1,5 @@
 // One client connection's TLS, on its non-blocking socket: OpenSSL reads and writes the
-// descriptor itself (a socket BIO, which kernel TLS needs), and each call reports whether
+// descriptor itself (through a socket BIO), and each call reports whether
 // it would block on reading or on writing; the Connection then waits for that readiness in
 // its worker's poller. Nothing here blocks, waits or keeps time.
 //
@@ -30,8 +30,9 @@ class TlsSession {
   };
 
   // Takes `ssl`, a server-side SSL not yet attached, and attaches it to `fd` (which the
-  // caller keeps owning and closes).
-  TlsSession(ssl_st* ssl, int fd) noexcept;
+  // caller keeps owning and closes): through OpenSSL's own socket BIO when the kernel is
+  // to take the records over (`kernel_tls`), else through socket_bio.h's.
+  TlsSession(ssl_st* ssl, int fd, bool kernel_tls) noexcept;
   ~TlsSession();
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;

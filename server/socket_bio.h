@@ -1,0 +1,18 @@
+// An OpenSSL BIO over a connected socket that reads with recv() and writes with send(),
+// where OpenSSL's own socket BIO uses read() and write(): those pass through the file
+// layer (the descriptor's position lock, permission and fsnotify hooks) first, a few
+// percent of a TLS request's CPU at one read and one write per request. Everything else
+// (the descriptor, end of stream, retry flags) is the socket BIO's own.
+//
+// Kernel TLS needs OpenSSL's socket BIO itself (it asks it to hand the keys over), so
+// with ssl_kernel_tls the session keeps SSL_set_fd().
+#pragma once
+
+struct bio_st;
+
+namespace memstripe::server {
+
+// A BIO on `fd` that does not close it; nullptr when OpenSSL cannot make one.
+bio_st* new_socket_bio(int fd);
+
+}  // namespace memstripe::server
