@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "storage/adaptive_mutex.h"
 #include "storage/counters.h"
 #include "storage/page_arena.h"
 
@@ -21,7 +22,7 @@ class ChunkPool {
  public:
   ChunkPool(PageArena& arena, unsigned size_class, std::size_t chunk_size);
 
-  std::mutex mutex;
+  AdaptiveMutex mutex;
   ClassCounters counters;
 
   unsigned size_class() const noexcept { return size_class_; }

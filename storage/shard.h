@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "storage/adaptive_mutex.h"
 #include "storage/counters.h"
 #include "storage/hash_index.h"
 #include "storage/item.h"
@@ -53,7 +54,7 @@ struct alignas(64) Shard {
   // `sealed`: items are in a memory file, and sealed for a restart (item_seal.h).
   Shard(const PageArena& arena, unsigned index_power, bool sealed) : index(arena, index_power), sealed(sealed) {}
 
-  std::mutex mutex;
+  AdaptiveMutex mutex;
   HashIndex index;
   ShardCounters counters;
   const bool sealed;
