@@ -1,8 +1,8 @@
 // The storage engine through its public header (storage/cache.h): get hit, get miss and
 // set on one thread and with every core contending, on one shard and on many; sets, gets
 // and a Zipf-skewed mix on random keys at one and two threads (what one CAS sequence for
-// the whole cache costs: every set takes a value from it); and how many items a memory
-// limit holds.
+// the whole cache costs: every set takes a value from it), beside what the machine itself
+// allows two threads; and how many items a memory limit holds.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -216,6 +216,24 @@ void BM_GetSetZipf(benchmark::State& state) {
 BENCHMARK(BM_SetRandom)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_GetRandom)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_GetSetZipf)->Threads(1)->Threads(2)->UseRealTime();
+
+// What the machine allows, for the scaling above: random reads of a private 64 MiB array,
+// three dependent on each other per iteration (as a get's bucket, item header and key),
+// no lock and nothing shared. Its two-thread figure over its one-thread one is the most a
+// get could scale here.
+void BM_MachineRandomReads(benchmark::State& state) {
+  std::vector<std::uint32_t> table((std::size_t{64} << 20) / sizeof(std::uint32_t));
+  std::mt19937 rng(static_cast<unsigned>(state.thread_index()) + 1);
+  for (auto& x : table) x = rng();
+  const std::size_t mask = table.size() - 1;
+  std::uint32_t at = static_cast<std::uint32_t>(state.thread_index());
+  for (auto _ : state) {
+    for (int hop = 0; hop < 3; ++hop) at = table[(at * 2654435761u) & mask];
+    benchmark::DoNotOptimize(at);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MachineRandomReads)->Threads(1)->Threads(2)->UseRealTime();
 
 // Items a 64 MiB limit holds, with 14 B keys (memcached's comparison in PERFORMANCE.md):
 // fill until the first eviction. range(0): value bytes.
