@@ -1,5 +1,5 @@
 """-Y FILE: text clients log in with a `set` whose value is "user password" before any
-command reaches the cache, over TCP and the UNIX socket, as memcached 1.6.18 has it. One
+command reaches the cache, over TCP, TLS and the UNIX socket, as memcached 1.6.18 has it. One
 deviation, in the README: memcached answers only the last of the commands that arrive in one
 read before authentication; memstripe answers each."""
 
@@ -207,4 +207,57 @@ def test_pymemcache_logs_in_and_works_over_both_transports(server, transport):
     assert client.set("greeting", b"hello", noreply=False)
     assert client.get("greeting") == b"hello"
     assert client.incr("missing", 1) is None
+    client.close()
+
+
+# -- over TLS: -Y with -Z, the login inside the TLS session ---------------------------------
+
+@pytest.fixture(scope="module")
+def tls_server(auth_file, tmp_path_factory):
+    from tls_helpers import Pki, tls_serving
+    pki = Pki(tmp_path_factory.mktemp("auth_pki"))
+    with tls_serving(pki, args=["-Y", str(auth_file)]) as s:
+        yield s, pki
+
+
+def test_over_tls_every_command_before_the_login_is_refused_then_the_cache_is_shared(tls_server):
+    from tls_helpers import tls_client
+    server, pki = tls_server
+    with tls_client(server, pki.context()) as c, server.connect("unix") as unix:
+        for command in (b"get k\r\n", b"version\r\n", b"quit\r\n"):
+            assert c.request(command) == UNAUTHENTICATED, command
+        assert unix.request(b"get k\r\n") == UNAUTHENTICATED, "the plaintext UNIX socket asks too"
+        assert c.request(login("user1", "pass1")) == b"STORED\r\n"
+        assert unix.request(login("user2", "pass2")) == b"STORED\r\n"
+        assert c.request(b"set over-tls 0 0 3\r\nabc\r\n") == b"STORED\r\n"
+        assert unix.request(b"get over-tls\r\n", b"END\r\n") == b"VALUE over-tls 0 3\r\nabc\r\nEND\r\n"
+
+
+def test_over_tls_wrong_passwords_are_counted_and_what_follows_them_never_runs(tls_server):
+    from tls_helpers import tls_client
+    server, pki = tls_server
+    with tls_client(server, pki.context()) as c, server.connect("unix") as admin:
+        assert admin.request(login("user3", "pass3")) == b"STORED\r\n"
+
+        def auth_errors():
+            stats = admin.request(b"stats\r\n", b"END\r\n")
+            return int(stats.split(b"STAT auth_errors ")[1].split(b"\r\n")[0])
+
+        before = auth_errors()
+        # One TLS write: a wrong login, a store and a get behind it, then the right login.
+        c.send(login("user1", "wrong") + b"set tls-stolen 0 0 1\r\nx\r\nget tls-stolen\r\n"
+               + login("user1", "pass1") + b"get tls-stolen\r\n")
+        assert c.read_until(b"END\r\n") == (b"CLIENT_ERROR authentication failure\r\n"
+                                            b"CLIENT_ERROR bad authentication token format\r\n"
+                                            + UNAUTHENTICATED + b"STORED\r\nEND\r\n")
+        assert auth_errors() == before + 1
+
+
+def test_pymemcache_logs_in_over_tls(tls_server):
+    from pymemcache.client.base import Client
+    server, pki = tls_server
+    client = Client(("127.0.0.1", server.port), tls_context=pki.context(), connect_timeout=10, timeout=10)
+    assert client.set("auth", b"user4 pass4", noreply=False)
+    assert client.set("tls-greeting", b"hello", noreply=False)
+    assert client.get("tls-greeting") == b"hello"
     client.close()
