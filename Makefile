@@ -35,9 +35,13 @@ asan: deps
 	$(call cmake_build,build-asan,-DCMAKE_BUILD_TYPE=Asan)
 	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE 'timing|clients' $(CTEST_ARGS)
 
-# ThreadSanitizer (clang) over the concurrency and server tests.
+# ThreadSanitizer (clang) over the concurrency and server tests. Those run two programs,
+# the server and the storage concurrency tests: only they are built (the rest would double
+# the build's time for nothing the run executes).
+TSAN_BUILD_TARGETS = --target memstripe storage_concurrency_tests
+
 tsan: deps
-	$(call cmake_build,build-tsan,-DCMAKE_BUILD_TYPE=Tsan -DCMAKE_CXX_COMPILER=clang++)
+	$(call cmake_build,build-tsan,-DCMAKE_BUILD_TYPE=Tsan -DCMAKE_CXX_COMPILER=clang++,$(TSAN_BUILD_TARGETS))
 	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -L 'concurrency|server' -LE 'timing|clients' $(CTEST_ARGS)
 
