@@ -1,13 +1,13 @@
 #include "server/tls_session.h"
 
-#include "server/socket_bio.h"
-
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "server/socket_bio.h"
 
 namespace memstripe::server {
 
