@@ -26,16 +26,14 @@ def main():
     a = p.parse_args()
     server_cpu, client_cpu = cpu_sets()
     bench = os.path.join(a.build, "memstripe-bench")
-    keys = hits.keys_for(a.memory)
     held = {"memstripe": [], "memcached": []}
     for rep in range(a.runs):
         for kind, binary in (("memstripe", os.path.join(a.build, "memstripe")), ("memcached", a.memcached)):
             server = Process(kind, binary, ("tcp",), 1, a.memory, cpu=server_cpu)
             server.start()
             try:
-                args = ["--workload", "cache-aside", *hits.LOAD_ARGS, *hits.VALUE_ARGS, "--seed", str(rep + 1),
-                        "--keys", str(keys), "--distribution", "uniform", "--warmup-requests", str(2 * keys),
-                        "-n", str(keys // 2)]
+                # Two gets per key of warm-up: every class has been filled and churned.
+                args = hits.bench_args({"name": "uniform"}, a.memory, warmup_scale=2, measure_scale=0.5, seed=rep + 1)
                 s = hits.run(bench, server, "tcp", args, client_cpu)["server_stats"]
             finally:
                 server.stop()

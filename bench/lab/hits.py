@@ -56,7 +56,10 @@ def bench_args(workload, memory_mb, warmup_scale, measure_scale, seed):
                 "--scan-every", str(warmup + before), "--scan-length", str(scanned),
                 "-n", str(before + 2 * scanned - 1 + after), "--interval-requests", str(max(1, hot // 4))]
     keys = keys_for(memory_mb)
-    args = [*common, "--keys", str(keys), "--distribution", "zipf", "--zipf-skew", str(workload["skew"]),
+    # Zipf with the workload's skew; without one, uniform (bench/density.py's churn).
+    popularity = ["--distribution", "zipf", "--zipf-skew", str(workload["skew"])] if "skew" in workload \
+        else ["--distribution", "uniform"]
+    args = [*common, "--keys", str(keys), *popularity,
             "--warmup-requests", str(int(warmup_scale * keys)), "-n", str(int(measure_scale * keys))]
     if workload.get("one_hit_wonders"):
         args += ["--one-hit-wonders", str(workload["one_hit_wonders"])]
