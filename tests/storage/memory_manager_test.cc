@@ -214,6 +214,35 @@ TEST_F(MemoryManagerTest, AClassWithoutRoomTakesAPageFromTheClassWithOlderItems)
   EXPECT_EQ(s.allocated_bytes, 2 * kPageSize);
 }
 
+// Ages have one-second resolution: a page moves only for a class at least two seconds
+// older, so where pages settle does not follow the noise of ties and off-by-ones.
+TEST_F(MemoryManagerTest, AClassOnlyASecondOlderKeepsItsPage) {
+  const std::size_t small = per_page(7, 100);
+  for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
+  clock_.advance(1);
+  const std::size_t medium = per_page(7, 1000);
+  for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
+  ASSERT_EQ(stats().allocated_bytes, 2 * kPageSize);
+
+  ASSERT_NE(store("new", 1000), nullptr);
+  EXPECT_EQ(index_.unlinked, std::vector<std::string>{key_of(static_cast<int>(small))});
+  EXPECT_EQ(stats().pages_stolen, 0u);
+}
+
+TEST_F(MemoryManagerTest, AClassTwoSecondsOlderGivesUpAPage) {
+  const std::size_t small = per_page(7, 100);
+  for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
+  clock_.advance(2);
+  const std::size_t medium = per_page(7, 1000);
+  for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
+  ASSERT_EQ(stats().allocated_bytes, 2 * kPageSize);
+
+  ASSERT_NE(store("new", 1000), nullptr);
+  EXPECT_EQ(index_.unlinked.size(), small);
+  EXPECT_EQ(index_.unlinked.front(), key_of(0));
+  EXPECT_EQ(stats().pages_stolen, 1u);
+}
+
 TEST_F(MemoryManagerTest, APageWithARecentlyReadItemIsPassedOverOnce) {
   const std::size_t small = per_page(7, 100);
   std::vector<Item*> old_items;
