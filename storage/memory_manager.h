@@ -31,6 +31,7 @@
 #include <mutex>
 #include <vector>
 
+#include "storage/cache_types.h"
 #include "storage/chunk_pool.h"
 #include "storage/clock.h"
 #include "storage/counters.h"
@@ -45,7 +46,7 @@ class MemoryManager {
   // With `evict_when_full` false (-M), memory is taken only from expired items. With a
   // memory `file` (-e), every page and large value is the file's.
   MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock, ItemUnlinker& unlinker,
-                MemoryFile* file = nullptr);
+                MemoryFile* file = nullptr, EvictionPolicy policy = EvictionPolicy::kClock);
   // Unmaps the large values still mapped (the arena unmaps its pages itself); a memory
   // file keeps them.
   ~MemoryManager();
@@ -116,7 +117,10 @@ class MemoryManager {
   bool give_back_pages(unsigned pool, bool second_chance);
   std::size_t memory_held(unsigned pool) const noexcept;
   unsigned oldest_pool(unsigned exclude) const noexcept;
-  // Whether class `a`'s least recently used items are older than class `b`'s.
+  // How much class `pool`'s oldest items ask to go: their age in seconds (plus one, plus
+  // `margin`), times the chunk size under kClockSize. Higher goes first.
+  std::uint64_t eviction_score(unsigned pool, RelTime margin = 0) const noexcept;
+  // Whether class `a` should give before class `b`.
   bool older_than(unsigned a, unsigned b) const noexcept;
   // Evicts one item under the pool's CLOCK hand; only expired ones when eviction is off.
   bool evict_one(ChunkPool& pool);
@@ -129,6 +133,7 @@ class MemoryManager {
   void publish_tail_hint(ChunkPool& pool, const Item* item) noexcept;
 
   const bool evict_when_full_;
+  const EvictionPolicy policy_;
   const Clock& clock_;
   ItemUnlinker& unlinker_;
   PageArena arena_;
