@@ -133,6 +133,7 @@ MemoryManager::LargeAllocation MemoryManager::allocate_large(std::size_t value_l
     return {};
   }
   large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
+  large_values_.fetch_add(1, std::memory_order_relaxed);
   return {header, value};
 }
 
@@ -170,6 +171,7 @@ void MemoryManager::free_chunk_locked(ChunkPool& pool, Item* item, PageId keep) 
     arena_.unmap_large(v.data, v.length);
     arena_.release(footprint);
     large_bytes_.fetch_sub(footprint, std::memory_order_relaxed);
+    large_values_.fetch_sub(1, std::memory_order_relaxed);
   }
   PageId empty = pool.put(item, keep);
   if (empty != kNoPage) {
@@ -215,8 +217,13 @@ std::uint64_t MemoryManager::eviction_score(unsigned pool, RelTime margin) const
   const RelTime now = clock_.now();
   const std::uint64_t age = (now > hint ? now - hint : 0) + 1 + std::uint64_t{margin};
   if (policy_ == EvictionPolicy::kClock) return age;
-  // A large value's header stands for at least the largest chunk's bytes.
-  const std::size_t bytes = pool == large_pool_ ? size_classes().largest_chunk() : pools_[pool]->chunk_size();
+  std::uint64_t bytes = pools_[pool]->chunk_size();
+  if (pool == large_pool_) {
+    // A header stands for its value: the values' mean footprint. Without values the class
+    // holds only header pages it cannot empty, and must not look the one to give.
+    const std::uint64_t values = large_values_.load(std::memory_order_relaxed);
+    if (values != 0) bytes += large_bytes_.load(std::memory_order_relaxed) / values;
+  }
   return age * bytes;
 }
 
@@ -482,6 +489,7 @@ MemoryManager::RecoveryScan MemoryManager::recover(const std::function<bool(Item
     const std::size_t footprint = PageArena::large_footprint(v.length);
     arena_.charge(footprint);
     large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
+    large_values_.fetch_add(1, std::memory_order_relaxed);
   }
   std::vector<bool> in_use(arena_.page_limit(), false);
   for (PageId page : candidates) {

@@ -144,6 +144,7 @@ class MemoryManager {
   // reads a few cache lines instead of one per pool.
   std::unique_ptr<std::atomic<RelTime>[]> tail_hints_;
   std::atomic<std::uint64_t> large_bytes_{0};
+  std::atomic<std::uint64_t> large_values_{0};  // how many values large_bytes_ holds
   std::mutex sweep_mutex_;  // one sweep at a time, which moves sweep_pool_ on
   std::atomic<std::size_t> sweep_pool_{0};
 };
