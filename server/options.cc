@@ -395,20 +395,11 @@ class FlagParser {
         o_.debug_clock = true;
       } else if ((name == "lru_maintainer" || name == "no_lru_maintainer") && !value) {
         o_.fast_maintenance = name == "lru_maintainer";
-      } else if (name == "eviction") {
-        if (value == "clock") {
-          o_.eviction = storage::EvictionPolicy::kClock;
-        } else if (value == "clock_size") {
-          o_.eviction = storage::EvictionPolicy::kClockSize;
-        } else {
-          return std::string(kProgram) + ": -o eviction takes clock or clock_size";
-        }
       } else if (name.starts_with("ssl_")) {
         if (std::string err = apply_tls(name, value); !err.empty()) return err;
       } else {
         return "Illegal suboption \"" + std::string(item) + "\" (memstripe supports -o idle_timeout=N, "
-               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, eviction=clock|clock_size, debug_clock, "
-               "ssl_chain_cert=FILE, "
+               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, debug_clock, ssl_chain_cert=FILE, "
                "ssl_key=FILE, ssl_keyformat=N, ssl_verify_mode=N, ssl_ciphers=LIST, ssl_ca_cert=FILE, "
                "ssl_wbuf_size=KB, ssl_session_cache, ssl_kernel_tls, ssl_min_version=N)";
       }
@@ -714,10 +705,7 @@ std::string usage_text() {
          "-v, --verbose             verbose (-vv: very verbose)\n"
          "-o, --extended            comma-separated: idle_timeout=<seconds>, hashpower=<n>,\n"
          "                          maxconns_fast, no_lru_maintainer (upkeep once a\n"
-         "                          second only), eviction=clock|clock_size (which size\n"
-         "                          class gives memory: the one with the oldest items, or\n"
-         "                          with age weighted by item size), debug_clock (tests\n"
-         "                          only), and for -Z:\n"
+         "                          second only), debug_clock (tests only), and for -Z:\n"
          "   - ssl_chain_cert:      certificate chain file in PEM format\n"
          "   - ssl_key:             private key file\n"
          "   - ssl_keyformat:       private key format, OpenSSL's number (default: 1, PEM)\n"

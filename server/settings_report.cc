@@ -67,7 +67,6 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   if (!o.memory_file.empty()) emit("memory_file", o.memory_file);
   // memstripe's own.
   num("shards", o.shard_count());
-  emit("eviction", o.eviction == storage::EvictionPolicy::kClockSize ? "clock_size" : "clock");
 }
 
 }  // namespace memstripe::server

@@ -78,7 +78,7 @@ Cache::Cache(const CacheConfig& config, Clock& clock)
       clock_(clock),
       file_(open_memory_file(config)),
       memory_(std::make_unique<MemoryManager>(config.memory_limit, config.evict_when_full, clock,
-                                              static_cast<ItemUnlinker&>(*this), file_.get(), config.eviction)) {
+                                              static_cast<ItemUnlinker&>(*this), file_.get())) {
   if (config_.memory_limit > kMaxMemoryLimit) throw std::invalid_argument("memory limit above 16 GiB");
   unsigned shards = std::bit_ceil(std::max(config_.shard_count, 1u));
   config_.shard_count = shards;

@@ -21,20 +21,11 @@ inline constexpr std::size_t kMinItemSizeMax = 1024;
 // Item references are 32-bit offsets in 4-byte units.
 inline constexpr std::size_t kMaxMemoryLimit = std::size_t{16} << 30;
 
-// How a class that needs memory weighs its oldest items against another class's, to choose
-// between evicting one of its own and taking a page from the other (-o eviction). Within a
-// class, CLOCK always chooses the item.
-enum class EvictionPolicy : std::uint8_t {
-  kClock,      // the class whose oldest items are older gives: every item the same
-  kClockSize,  // age times chunk size: a large item must be read as many times more often
-};
-
 struct CacheConfig {
   std::size_t memory_limit = 64 * 1024 * 1024;     // -m, in bytes
   std::size_t item_size_max = kDefaultItemSizeMax;  // -I: header + key + value, memcached's way
   unsigned shard_count = 16;                        // rounded up to a power of two
   bool evict_when_full = true;                      // -M turns eviction off
-  EvictionPolicy eviction = EvictionPolicy::kClock;  // -o eviction
   bool use_cas = true;                              // -C turns CAS off (cas reads as 0)
   std::string memory_file;                          // -e: item memory in this file, kept across restarts
 };

@@ -18,8 +18,7 @@ namespace {
 constexpr int kReclaimRounds = 64;
 
 // A class needing memory takes a page from another class only when that class's oldest
-// items are older than its own by more than this many seconds (each age weighted as the
-// policy weighs it; see eviction_score). Ages have the clock's
+// items are older than its own by more than this many seconds. Ages have the clock's
 // one-second resolution and differ by a few seconds at most, so without a margin most
 // comparisons are ties or off by one, pages move back and forth on noise, and where they
 // settle differs run to run (bench/density.py held 152k-188k items over nine identical
@@ -90,8 +89,8 @@ bool is_expired(const Item& item, RelTime now) noexcept {
 void ItemRef::release_last() noexcept { memory_->free_item(item_); }
 
 MemoryManager::MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock,
-                             ItemUnlinker& unlinker, MemoryFile* file, EvictionPolicy policy)
-    : evict_when_full_(evict_when_full), policy_(policy), clock_(clock), unlinker_(unlinker), arena_(memory_limit, file) {
+                             ItemUnlinker& unlinker, MemoryFile* file)
+    : evict_when_full_(evict_when_full), clock_(clock), unlinker_(unlinker), arena_(memory_limit, file) {
   const SizeClasses& classes = size_classes();
   for (unsigned c = 0; c < classes.count(); ++c) {
     pools_.push_back(std::make_unique<ChunkPool>(arena_, c, classes.chunk_size(c)));
@@ -133,7 +132,6 @@ MemoryManager::LargeAllocation MemoryManager::allocate_large(std::size_t value_l
     return {};
   }
   large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
-  large_values_.fetch_add(1, std::memory_order_relaxed);
   return {header, value};
 }
 
@@ -171,7 +169,6 @@ void MemoryManager::free_chunk_locked(ChunkPool& pool, Item* item, PageId keep) 
     arena_.unmap_large(v.data, v.length);
     arena_.release(footprint);
     large_bytes_.fetch_sub(footprint, std::memory_order_relaxed);
-    large_values_.fetch_sub(1, std::memory_order_relaxed);
   }
   PageId empty = pool.put(item, keep);
   if (empty != kNoPage) {
@@ -212,25 +209,10 @@ std::size_t MemoryManager::memory_held(unsigned pool_index) const noexcept {
   return bytes;
 }
 
-std::uint64_t MemoryManager::eviction_score(unsigned pool, RelTime margin) const noexcept {
-  const RelTime hint = tail_hints_[pool].load(std::memory_order_relaxed);
-  const RelTime now = clock_.now();
-  const std::uint64_t age = (now > hint ? now - hint : 0) + 1 + std::uint64_t{margin};
-  if (policy_ == EvictionPolicy::kClock) return age;
-  std::uint64_t bytes = pools_[pool]->chunk_size();
-  if (pool == large_pool_) {
-    // A header stands for its value: the values' mean footprint. Without values the class
-    // holds only header pages it cannot empty, and must not look the one to give.
-    const std::uint64_t values = large_values_.load(std::memory_order_relaxed);
-    if (values != 0) bytes += large_bytes_.load(std::memory_order_relaxed) / values;
-  }
-  return age * bytes;
-}
-
 bool MemoryManager::older_than(unsigned a, unsigned b) const noexcept {
-  const std::uint64_t sa = eviction_score(a);
-  const std::uint64_t sb = eviction_score(b);
-  if (sa != sb) return sa > sb;
+  RelTime ha = tail_hints_[a].load(std::memory_order_relaxed);
+  RelTime hb = tail_hints_[b].load(std::memory_order_relaxed);
+  if (ha != hb) return ha < hb;
   // Within the clock's one-second resolution, the class holding more memory gives first.
   return memory_held(a) > memory_held(b);
 }
@@ -254,7 +236,7 @@ MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool seco
   const unsigned other = oldest_pool(pool_index);
   const bool has_own = own_hint != 0;
   const bool other_is_older =
-      other != SizeClasses::kNone && eviction_score(other) > eviction_score(pool_index, kPageMoveMargin);
+      other != SizeClasses::kNone && tail_hints_[other].load(std::memory_order_relaxed) + kPageMoveMargin < own_hint;
 
   // The class evicts its own least recently used item unless another class holds clearly
   // older ones: then that class gives up a page (or, for large values, an item and its mapping).
@@ -489,7 +471,6 @@ MemoryManager::RecoveryScan MemoryManager::recover(const std::function<bool(Item
     const std::size_t footprint = PageArena::large_footprint(v.length);
     arena_.charge(footprint);
     large_bytes_.fetch_add(footprint, std::memory_order_relaxed);
-    large_values_.fetch_add(1, std::memory_order_relaxed);
   }
   std::vector<bool> in_use(arena_.page_limit(), false);
   for (PageId page : candidates) {

@@ -31,7 +31,6 @@
 #include <mutex>
 #include <vector>
 
-#include "storage/cache_types.h"
 #include "storage/chunk_pool.h"
 #include "storage/clock.h"
 #include "storage/counters.h"
@@ -46,7 +45,7 @@ class MemoryManager {
   // With `evict_when_full` false (-M), memory is taken only from expired items. With a
   // memory `file` (-e), every page and large value is the file's.
   MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock, ItemUnlinker& unlinker,
-                MemoryFile* file = nullptr, EvictionPolicy policy = EvictionPolicy::kClock);
+                MemoryFile* file = nullptr);
   // Unmaps the large values still mapped (the arena unmaps its pages itself); a memory
   // file keeps them.
   ~MemoryManager();
@@ -117,10 +116,7 @@ class MemoryManager {
   bool give_back_pages(unsigned pool, bool second_chance);
   std::size_t memory_held(unsigned pool) const noexcept;
   unsigned oldest_pool(unsigned exclude) const noexcept;
-  // How much class `pool`'s oldest items ask to go: their age in seconds (plus one, plus
-  // `margin`), times the chunk size under kClockSize. Higher goes first.
-  std::uint64_t eviction_score(unsigned pool, RelTime margin = 0) const noexcept;
-  // Whether class `a` should give before class `b`.
+  // Whether class `a`'s least recently used items are older than class `b`'s.
   bool older_than(unsigned a, unsigned b) const noexcept;
   // Evicts one item under the pool's CLOCK hand; only expired ones when eviction is off.
   bool evict_one(ChunkPool& pool);
@@ -133,7 +129,6 @@ class MemoryManager {
   void publish_tail_hint(ChunkPool& pool, const Item* item) noexcept;
 
   const bool evict_when_full_;
-  const EvictionPolicy policy_;
   const Clock& clock_;
   ItemUnlinker& unlinker_;
   PageArena arena_;
@@ -144,7 +139,6 @@ class MemoryManager {
   // reads a few cache lines instead of one per pool.
   std::unique_ptr<std::atomic<RelTime>[]> tail_hints_;
   std::atomic<std::uint64_t> large_bytes_{0};
-  std::atomic<std::uint64_t> large_values_{0};  // how many values large_bytes_ holds
   std::mutex sweep_mutex_;  // one sweep at a time, which moves sweep_pool_ on
   std::atomic<std::size_t> sweep_pool_{0};
 };

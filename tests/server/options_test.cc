@@ -195,11 +195,6 @@ TEST(Options, NoLruMaintainerSlowsTheUpkeepAndLruMaintainerRestoresIt) {
   EXPECT_FALSE(parse_ok({"-o", "no_lru_maintainer"}).fast_maintenance);
   EXPECT_TRUE(parse_ok({"-o", "no_lru_maintainer,lru_maintainer"}).fast_maintenance);
   EXPECT_FALSE(parse({"-o", "no_lru_maintainer=1"}).ok());
-  EXPECT_EQ(parse_ok({}).eviction, storage::EvictionPolicy::kClock);
-  EXPECT_EQ(parse_ok({"-o", "eviction=clock_size"}).eviction, storage::EvictionPolicy::kClockSize);
-  EXPECT_EQ(parse_ok({"-o", "eviction=clock_size,eviction=clock"}).eviction, storage::EvictionPolicy::kClock);
-  EXPECT_FALSE(parse({"-o", "eviction=lru"}).ok());
-  EXPECT_FALSE(parse({"-o", "eviction"}).ok());
 }
 
 TEST(Options, UnknownExtendedOptionIsRefusedByName) {

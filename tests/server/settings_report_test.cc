@@ -59,8 +59,7 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
             "STAT ssl_session_cache no\r\n"
             "STAT ssl_kernel_tls no\r\n"
             "STAT ssl_min_version tlsv1.2\r\n"
-            "STAT shards 16\r\n"
-            "STAT eviction clock\r\n");
+            "STAT shards 16\r\n");
 }
 
 TEST(SettingsReport, TlsLinesAreMemcachedsWithMinusZ) {

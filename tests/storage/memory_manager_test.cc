@@ -54,11 +54,8 @@ class TestIndex final : public ItemUnlinker {
 
 class MemoryManagerTest : public ::testing::Test {
  protected:
-  explicit MemoryManagerTest(std::size_t pages = 2, bool evict_when_full = true,
-                             EvictionPolicy policy = EvictionPolicy::kClock)
-      : clock_(1'700'000'000),
-        index_(clock_),
-        memory_(pages * kPageSize, evict_when_full, clock_, index_, nullptr, policy) {}
+  explicit MemoryManagerTest(std::size_t pages = 2, bool evict_when_full = true)
+      : clock_(1'700'000'000), index_(clock_), memory_(pages * kPageSize, evict_when_full, clock_, index_) {}
 
   // An item as the cache writes one: header, key, then `value_length` bytes (in a mapping
   // of its own when too large for a chunk). nullptr when no room could be made.
@@ -244,47 +241,6 @@ TEST_F(MemoryManagerTest, AClassTwoSecondsOlderGivesUpAPage) {
   EXPECT_EQ(index_.unlinked.size(), small);
   EXPECT_EQ(index_.unlinked.front(), key_of(0));
   EXPECT_EQ(stats().pages_stolen, 1u);
-}
-
-// Under -o eviction=clock_size the class whose oldest items are older gives only if it
-// is older by more than its chunks are smaller: ten-second-old 100-byte items stay, and
-// the 1000-byte items, three seconds old, give their page.
-class SizeWeightedEvictionTest : public MemoryManagerTest {
- protected:
-  SizeWeightedEvictionTest() : MemoryManagerTest(2, true, EvictionPolicy::kClockSize) {}
-};
-
-TEST_F(SizeWeightedEvictionTest, TheClassOfLargerItemsGivesThoughItsItemsAreYounger) {
-  const std::size_t small = per_page(7, 100);
-  for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
-  clock_.advance(7);
-  const std::size_t medium = per_page(7, 1000);
-  for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
-  clock_.advance(3);
-  ASSERT_EQ(stats().allocated_bytes, 2 * kPageSize);
-
-  ASSERT_NE(store("large", 3000), nullptr);
-  EXPECT_EQ(index_.unlinked.size(), medium);
-  EXPECT_EQ(index_.unlinked.front(), key_of(static_cast<int>(small)));
-  EXPECT_EQ(class_stats(class_of(7, 1000)), nullptr);  // no pages left
-  ASSERT_NE(class_stats(class_of(7, 100)), nullptr);
-  EXPECT_EQ(class_stats(class_of(7, 100))->pages, 1u);
-  EXPECT_EQ(stats().pages_stolen, 1u);
-}
-
-TEST_F(SizeWeightedEvictionTest, AClassOfLargerItemsEvictsItsOwnBeforeTakingASmallClassPage) {
-  const std::size_t small = per_page(7, 100);
-  for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
-  clock_.advance(4);
-  const std::size_t medium = per_page(7, 1000);
-  for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
-  clock_.advance(1);
-  ASSERT_EQ(stats().allocated_bytes, 2 * kPageSize);
-  // The small items are four seconds older, which under plain CLOCK moves their page;
-  // per byte they are not older, so a new 1000-byte item replaces its own class's oldest.
-  ASSERT_NE(store("new", 1000), nullptr);
-  EXPECT_EQ(index_.unlinked, std::vector<std::string>{key_of(static_cast<int>(small))});
-  EXPECT_EQ(stats().pages_stolen, 0u);
 }
 
 TEST_F(MemoryManagerTest, APageWithARecentlyReadItemIsPassedOverOnce) {
