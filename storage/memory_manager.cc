@@ -22,7 +22,8 @@ constexpr int kReclaimRounds = 64;
 // one-second resolution and differ by a few seconds at most, so without a margin most
 // comparisons are ties or off by one, pages move back and forth on noise, and where they
 // settle differs run to run (bench/density.py held 152k-188k items over nine identical
-// runs; 174k-181k with this margin). A larger one freezes the split: 3 s held 146k-149k.
+// runs; 172k-186k over seven with this margin). A larger one freezes the split where the
+// warm-up left it: 3 s held 146k-149k.
 constexpr RelTime kPageMoveMargin = 1;
 
 using Holders = ItemUnlinker::Holders;
