@@ -10,8 +10,8 @@
 // links. When the budget is spent, a class that needs a chunk evicts its own least
 // recently used item, or takes a whole page from the class whose least recently used items
 // are older by more than a second (memcached rebalances slab pages between classes the
-// same way, in a thread of its own; here it happens when memory is needed). A class's age is its tail hint: the
-// last access time of the items near its hand. A page given up goes back to the system.
+// same way, in a thread of its own; here it happens when memory is needed). A class's age
+// is its tail hint: the last access time of the items near its hand. A page given up goes back to the system.
 // The expiry sweep walks the classes with a cursor of its own and reclaims expired items
 // that nobody reads.
 //

@@ -216,27 +216,30 @@ TEST_F(MemoryManagerTest, AClassWithoutRoomTakesAPageFromTheClassWithOlderItems)
 
 // Ages have one-second resolution: a page moves only for a class at least two seconds
 // older, so where pages settle does not follow the noise of ties and off-by-ones.
-TEST_F(MemoryManagerTest, AClassOnlyASecondOlderKeepsItsPage) {
-  const std::size_t small = per_page(7, 100);
-  for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
-  clock_.advance(1);
-  const std::size_t medium = per_page(7, 1000);
-  for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
-  ASSERT_EQ(stats().allocated_bytes, 2 * kPageSize);
+class PageMoveMarginTest : public MemoryManagerTest {
+ protected:
+  // A page of 100-byte items, then `seconds` later a page of 1000-byte items: the budget
+  // is spent. Returns how many small items there are (keys 0 to that, then the others).
+  std::size_t fill_two_classes(std::uint32_t seconds) {
+    const std::size_t small = per_page(7, 100);
+    for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
+    clock_.advance(seconds);
+    const std::size_t medium = per_page(7, 1000);
+    for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
+    EXPECT_EQ(stats().allocated_bytes, 2 * kPageSize);
+    return small;
+  }
+};
 
+TEST_F(PageMoveMarginTest, AClassOnlyASecondOlderKeepsItsPage) {
+  const std::size_t small = fill_two_classes(1);
   ASSERT_NE(store("new", 1000), nullptr);
   EXPECT_EQ(index_.unlinked, std::vector<std::string>{key_of(static_cast<int>(small))});
   EXPECT_EQ(stats().pages_stolen, 0u);
 }
 
-TEST_F(MemoryManagerTest, AClassTwoSecondsOlderGivesUpAPage) {
-  const std::size_t small = per_page(7, 100);
-  for (std::size_t i = 0; i < small; ++i) store(key_of(static_cast<int>(i)), 100);
-  clock_.advance(2);
-  const std::size_t medium = per_page(7, 1000);
-  for (std::size_t i = 0; i < medium; ++i) store(key_of(static_cast<int>(small + i)), 1000);
-  ASSERT_EQ(stats().allocated_bytes, 2 * kPageSize);
-
+TEST_F(PageMoveMarginTest, AClassTwoSecondsOlderGivesUpAPage) {
+  const std::size_t small = fill_two_classes(2);
   ASSERT_NE(store("new", 1000), nullptr);
   EXPECT_EQ(index_.unlinked.size(), small);
   EXPECT_EQ(index_.unlinked.front(), key_of(0));

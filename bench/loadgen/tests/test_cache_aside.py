@@ -20,9 +20,9 @@ pytestmark = pytest.mark.skipif(not MEMSTRIPE or not os.path.exists(MEMSTRIPE), 
 VALUES = ["--value-sizes", "lognormal", "--value-median", 230, "--value-sigma", 1]
 
 
-def start(memory_mb, transport, *extra):
-    s = ServerProcess("memstripe", args=["-t", "1", "-m", str(memory_mb), *extra], tcp=True,
-                      unix=transport == "unix", debug_clock=False)
+def start(memory_mb, transport):
+    s = ServerProcess("memstripe", args=["-t", "1", "-m", str(memory_mb)], tcp=True, unix=transport == "unix",
+                      debug_clock=False)
     s.start()
     s.bench_target = target_of(s, transport)
     s.transport = transport
