@@ -395,11 +395,20 @@ class FlagParser {
         o_.debug_clock = true;
       } else if ((name == "lru_maintainer" || name == "no_lru_maintainer") && !value) {
         o_.fast_maintenance = name == "lru_maintainer";
+      } else if (name == "eviction") {
+        if (value == "clock") {
+          o_.eviction = storage::EvictionPolicy::kClock;
+        } else if (value == "s3fifo") {
+          o_.eviction = storage::EvictionPolicy::kS3Fifo;
+        } else {
+          return std::string(kProgram) + ": -o eviction takes clock or s3fifo";
+        }
       } else if (name.starts_with("ssl_")) {
         if (std::string err = apply_tls(name, value); !err.empty()) return err;
       } else {
         return "Illegal suboption \"" + std::string(item) + "\" (memstripe supports -o idle_timeout=N, "
-               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, debug_clock, ssl_chain_cert=FILE, "
+               "hashpower=N, maxconns_fast, lru_maintainer, no_lru_maintainer, eviction=clock|s3fifo, debug_clock, "
+               "ssl_chain_cert=FILE, "
                "ssl_key=FILE, ssl_keyformat=N, ssl_verify_mode=N, ssl_ciphers=LIST, ssl_ca_cert=FILE, "
                "ssl_wbuf_size=KB, ssl_session_cache, ssl_kernel_tls, ssl_min_version=N)";
       }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/protocol_config.h"
+#include "storage/cache_types.h"
 #include "server/tls_options.h"
 
 namespace memstripe::server {
@@ -91,6 +92,7 @@ struct ServerOptions {
   bool dump_enabled = true;       // -X clears
   bool debug_clock = false;       // -o debug_clock (tests only)
   bool fast_maintenance = true;   // -o no_lru_maintainer clears: upkeep once a second only
+  storage::EvictionPolicy eviction = storage::EvictionPolicy::kClock;  // -o eviction=clock|s3fifo
   TlsOptions tls;                 // -Z, -o ssl_*
 
   // Asked to print and exit.

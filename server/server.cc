@@ -36,6 +36,7 @@ storage::CacheConfig cache_config(const ServerOptions& o) {
   c.item_size_max = o.item_size_max;
   c.shard_count = o.shard_count();
   c.evict_when_full = o.evict_when_full;
+  c.eviction = o.eviction;
   c.use_cas = o.use_cas;
   c.memory_file = o.memory_file;
   return c;

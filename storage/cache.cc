@@ -78,7 +78,7 @@ Cache::Cache(const CacheConfig& config, Clock& clock)
       clock_(clock),
       file_(open_memory_file(config)),
       memory_(std::make_unique<MemoryManager>(config.memory_limit, config.evict_when_full, clock,
-                                              static_cast<ItemUnlinker&>(*this), file_.get())) {
+                                              static_cast<ItemUnlinker&>(*this), file_.get(), config.eviction)) {
   if (config_.memory_limit > kMaxMemoryLimit) throw std::invalid_argument("memory limit above 16 GiB");
   unsigned shards = std::bit_ceil(std::max(config_.shard_count, 1u));
   config_.shard_count = shards;
@@ -271,7 +271,7 @@ Item* Cache::allocate_item(const ItemSpec& spec) {
   Item* item;
   char* large_value = nullptr;
   if (small) {
-    item = memory_->allocate_chunk(small_size);
+    item = memory_->allocate_chunk(small_size, spec.key);
   } else {
     MemoryManager::LargeAllocation large = memory_->allocate_large(spec.value_length);
     item = large.header;

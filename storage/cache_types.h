@@ -21,11 +21,18 @@ inline constexpr std::size_t kMinItemSizeMax = 1024;
 // Item references are 32-bit offsets in 4-byte units.
 inline constexpr std::size_t kMaxMemoryLimit = std::size_t{16} << 30;
 
+// How a size class chooses the item to evict (-o eviction).
+enum class EvictionPolicy : std::uint8_t {
+  kClock,   // one CLOCK hand over the class's memory: a read item gets a second pass
+  kS3Fifo,  // S3-FIFO: new items wait in a small FIFO, and go unless read there; CLOCK for the rest
+};
+
 struct CacheConfig {
   std::size_t memory_limit = 64 * 1024 * 1024;     // -m, in bytes
   std::size_t item_size_max = kDefaultItemSizeMax;  // -I: header + key + value, memcached's way
   unsigned shard_count = 16;                        // rounded up to a power of two
   bool evict_when_full = true;                      // -M turns eviction off
+  EvictionPolicy eviction = EvictionPolicy::kClock;  // -o eviction
   bool use_cas = true;                              // -C turns CAS off (cas reads as 0)
   std::string memory_file;                          // -e: item memory in this file, kept across restarts
 };

@@ -31,6 +31,14 @@ void ChunkPool::unlink_partial(PageId page) noexcept {
   --partial_count_;
 }
 
+bool ChunkPool::holds(const Item* chunk) const noexcept {
+  const PageId page = arena_.page_of(chunk);
+  const PageInfo& info = arena_.info(page);
+  if (info.size_class != size_class_) return false;
+  const std::size_t offset = static_cast<std::size_t>(reinterpret_cast<const char*>(chunk) - arena_.page_start(page));
+  return offset % chunk_size_ == 0 && offset / chunk_size_ < info.carved;
+}
+
 Item* ChunkPool::take() noexcept {
   if (partial_ == kNoPage) return nullptr;
   PageId page = partial_;

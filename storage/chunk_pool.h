@@ -33,6 +33,10 @@ class ChunkPool {
   std::size_t live_chunks() const noexcept { return live_; }
   std::size_t chunks_per_page() const noexcept { return per_page_; }
 
+  // Whether `chunk` is where one of this class's chunks starts, in a page the class holds
+  // and carved from (an address kept from before may since be another class's).
+  bool holds(const Item* chunk) const noexcept;
+
   // A chunk from a page with room, or nullptr. The chunk's bytes are the caller's.
   Item* take() noexcept;
   // Puts a chunk back. Returns a page that became empty while another page has room (the
@@ -56,6 +60,11 @@ class ChunkPool {
 
   // The chunk under the cursor, then advance. nullptr when the class has no chunk.
   Item* next(Cursor& cursor) noexcept;
+  // The chunk next() would show, the cursor left where it is.
+  Item* peek(const Cursor& cursor) noexcept {
+    Cursor copy = cursor;
+    return next(copy);
+  }
   PageId page_under(const Cursor& cursor) const noexcept;
   // Moves the cursor to the start of the next page (after a page it could not empty).
   void skip_page(Cursor& cursor) noexcept;

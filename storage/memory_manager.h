@@ -12,6 +12,12 @@
 // are older by more than a second (memcached rebalances slab pages between classes the
 // same way, in a thread of its own; here it happens when memory is needed). A class's age
 // is its tail hint: the last access time of the items near its hand. A page given up goes back to the system.
+// Policy, S3-FIFO (-o eviction=s3fifo): a new item also joins its class's small queue
+// (ProbationQueue), and when the class needs a chunk the oldest item there that nobody read
+// goes, its key remembered (GhostKeys); a key stored again while remembered skips the
+// queue. Items read in the queue stay, for CLOCK as above, so a scan or a stream of keys
+// read once cannot push out what is read often. A hit costs the same under either policy:
+// the reference bit.
 // The expiry sweep walks the classes with a cursor of its own and reclaims expired items
 // that nobody reads.
 //
@@ -29,14 +35,18 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
+#include "storage/cache_types.h"
 #include "storage/chunk_pool.h"
 #include "storage/clock.h"
 #include "storage/counters.h"
+#include "storage/ghost_keys.h"
 #include "storage/item.h"
 #include "storage/item_unlinker.h"
 #include "storage/page_arena.h"
+#include "storage/probation_queue.h"
 
 namespace memstripe::storage {
 
@@ -45,7 +55,7 @@ class MemoryManager {
   // With `evict_when_full` false (-M), memory is taken only from expired items. With a
   // memory `file` (-e), every page and large value is the file's.
   MemoryManager(std::size_t memory_limit, bool evict_when_full, const Clock& clock, ItemUnlinker& unlinker,
-                MemoryFile* file = nullptr);
+                MemoryFile* file = nullptr, EvictionPolicy policy = EvictionPolicy::kClock);
   // Unmaps the large values still mapped (the arena unmaps its pages itself); a memory
   // file keeps them.
   ~MemoryManager();
@@ -57,7 +67,8 @@ class MemoryManager {
   static bool fits_in_chunk(std::size_t bytes) noexcept;
   // A chunk for an item of `bytes`, marked allocated, its bytes the caller's; nullptr when
   // no room can be made (counted in its class's outofmemory).
-  Item* allocate_chunk(std::size_t bytes);
+  // `key` is what S3-FIFO looks up in its ghost queue.
+  Item* allocate_chunk(std::size_t bytes, std::string_view key = {});
   // For a value too large for a chunk: a header chunk and a mapping of `value_length`
   // bytes, both paid for. The caller records the mapping in the header
   // (Item::LargeValue), where free_item() finds it. {nullptr, nullptr} when no room can be made.
@@ -104,7 +115,14 @@ class MemoryManager {
  private:
   enum class Reclaim : std::uint8_t { kChunkFreed, kPageGained, kBudgetFreed, kNothing };
 
-  Item* take_chunk(unsigned pool);
+  // A chunk of `pool`, admitted to the small queue under `fingerprint` (0: not admitted).
+  Item* take_chunk(unsigned pool, std::uint32_t fingerprint = 0);
+  // S3-FIFO: a new item joins its class's small queue unless its key is a ghost's.
+  void admit(ChunkPool& pool, Item* chunk, std::uint32_t fingerprint);
+  static std::size_t small_queue_target(const ChunkPool& pool) noexcept;
+  // S3-FIFO: evicts the oldest item of the small queue that nobody read; the ones read
+  // stay, for CLOCK. False when the queue is down to its share.
+  bool evict_from_small_queue(ChunkPool& pool);
   // Recovery: whether a linked chunk of `pool` reads as a whole item; moves a large value's
   // pointer into this mapping and claims its extent.
   bool is_whole(const ChunkPool& pool, Item& item, std::vector<Item*>& claimed_large);
@@ -138,6 +156,10 @@ class MemoryManager {
   // compares these to find the class holding the oldest items; one array so the scan
   // reads a few cache lines instead of one per pool.
   std::unique_ptr<std::atomic<RelTime>[]> tail_hints_;
+  // S3-FIFO (-o eviction=s3fifo): per class, its small queue (guarded by the class's
+  // mutex), and one ghost queue for all. Empty under CLOCK.
+  std::vector<ProbationQueue> probation_;
+  std::unique_ptr<GhostKeys> ghost_;
   std::atomic<std::uint64_t> large_bytes_{0};
   std::mutex sweep_mutex_;  // one sweep at a time, which moves sweep_pool_ on
   std::atomic<std::size_t> sweep_pool_{0};

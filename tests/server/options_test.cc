@@ -197,6 +197,15 @@ TEST(Options, NoLruMaintainerSlowsTheUpkeepAndLruMaintainerRestoresIt) {
   EXPECT_FALSE(parse({"-o", "no_lru_maintainer=1"}).ok());
 }
 
+TEST(Options, EvictionTakesClockOrS3Fifo) {
+  EXPECT_EQ(parse_ok({"-o", "eviction=s3fifo"}).eviction, storage::EvictionPolicy::kS3Fifo);
+  EXPECT_EQ(parse_ok({"-o", "eviction=s3fifo,eviction=clock"}).eviction, storage::EvictionPolicy::kClock);
+  ParseResult r = parse({"-o", "eviction=lru"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("clock or s3fifo"), std::string::npos) << r.error;
+  EXPECT_FALSE(parse({"-o", "eviction"}).ok());
+}
+
 TEST(Options, UnknownExtendedOptionIsRefusedByName) {
   ParseResult r = parse({"-o", "idle_timeout=3,lru_crawler"});
   ASSERT_FALSE(r.ok());

@@ -59,7 +59,12 @@ TEST(SettingsReport, DefaultsInMemcachedsOrderAndFormat) {
             "STAT ssl_session_cache no\r\n"
             "STAT ssl_kernel_tls no\r\n"
             "STAT ssl_min_version tlsv1.2\r\n"
-            "STAT shards 16\r\n");
+            "STAT shards 16\r\n"
+            "STAT eviction clock\r\n");
+}
+
+TEST(SettingsReport, EvictionIsThePolicyChosen) {
+  EXPECT_NE(report({"-o", "eviction=s3fifo"}).find("STAT eviction s3fifo\r\n"), std::string::npos);
 }
 
 TEST(SettingsReport, TlsLinesAreMemcachedsWithMinusZ) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -54,8 +55,11 @@ class TestIndex final : public ItemUnlinker {
 
 class MemoryManagerTest : public ::testing::Test {
  protected:
-  explicit MemoryManagerTest(std::size_t pages = 2, bool evict_when_full = true)
-      : clock_(1'700'000'000), index_(clock_), memory_(pages * kPageSize, evict_when_full, clock_, index_) {}
+  explicit MemoryManagerTest(std::size_t pages = 2, bool evict_when_full = true,
+                             EvictionPolicy policy = EvictionPolicy::kClock)
+      : clock_(1'700'000'000),
+        index_(clock_),
+        memory_(pages * kPageSize, evict_when_full, clock_, index_, nullptr, policy) {}
 
   // An item as the cache writes one: header, key, then `value_length` bytes (in a mapping
   // of its own when too large for a chunk). nullptr when no room could be made.
@@ -65,7 +69,7 @@ class MemoryManagerTest : public ::testing::Test {
     Item* item;
     MemoryManager::LargeAllocation large;
     if (small) {
-      item = memory_.allocate_chunk(bytes);
+      item = memory_.allocate_chunk(bytes, key);
     } else {
       large = memory_.allocate_large(value_length);
       item = large.header;
@@ -368,6 +372,78 @@ TEST_F(MemoryManagerTest, TheSweepReclaimsExpiredItemsAndLeavesHeldOnesToTheirRe
   EXPECT_EQ(s.reclaimed, 5u);
   EXPECT_EQ(s.expired_unfetched, 5u);
   EXPECT_EQ(s.evicted, 0u);
+}
+
+// S3-FIFO: a new item waits in its class's small queue, a tenth of the class, and goes
+// unless read there; read ones stay for CLOCK. Three pages of budget, of which the ghost
+// queue's table takes a little, leave two for items.
+class S3FifoTest : public MemoryManagerTest {
+ protected:
+  S3FifoTest() : MemoryManagerTest(3, true, EvictionPolicy::kS3Fifo) {}
+
+  // Fills the budget with 1000-byte items, keys 0 to n-1; returns n.
+  std::size_t fill() {
+    const std::size_t n = 2 * per_page(7, 1000);
+    for (std::size_t i = 0; i < n; ++i) items_.push_back(store(key_of(static_cast<int>(i)), 1000));
+    EXPECT_TRUE(index_.unlinked.empty());
+    EXPECT_EQ(class_stats(class_of(7, 1000))->pages, 2u);
+    return n;
+  }
+  // `count` new keys from `first` on, nobody reading them.
+  void stream(int first, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) ASSERT_NE(store(key_of(first + static_cast<int>(i)), 1000), nullptr);
+  }
+
+  std::vector<Item*> items_;
+};
+
+TEST_F(S3FifoTest, ItemsReadOnceOutliveAStreamOfItemsNobodyReads) {
+  const std::size_t n = fill();
+  for (std::size_t i = 0; i < n / 2; ++i) items_[i]->set(item_bits::kReferenced);
+  stream(10'000, 5 * n);
+  // CLOCK would have evicted them all by now: a read buys one pass of the hand.
+  for (std::size_t i = 0; i < n / 2; ++i) EXPECT_TRUE(index_.is_linked(items_[i])) << i;
+  EXPECT_EQ(index_.unlinked.size(), 5 * n);
+  EXPECT_EQ(stats().evicted, 5 * n);
+  EXPECT_EQ(stats().evicted_unfetched, 5 * n);
+}
+
+TEST_F(S3FifoTest, AKeyStoredAgainSoonAfterItWasEvictedSkipsTheSmallQueue) {
+  const std::size_t n = fill();
+  stream(10'000, n);
+  ASSERT_FALSE(index_.unlinked.empty());
+  const std::string again = index_.unlinked.front();
+  Item* returned = store(again, 1000);  // its ghost is found
+  ASSERT_NE(returned, nullptr);
+  ASSERT_NE(store("fresh00", 1000), nullptr);
+  stream(20'000, 2 * n);
+  EXPECT_TRUE(index_.is_linked(returned));
+  // Chunks are reused, so the keys tell: `again` went once, before it came back.
+  EXPECT_EQ(std::count(index_.unlinked.begin(), index_.unlinked.end(), again), 1);
+  EXPECT_EQ(std::count(index_.unlinked.begin(), index_.unlinked.end(), "fresh00"), 1);
+}
+
+TEST_F(S3FifoTest, TheBudgetHoldsWhilePagesMoveBetweenClasses) {
+  // Sizes from 0 to 3000 bytes in five classes' worth, some items read: entries of the
+  // small queues outlive their chunks, which move to other classes with their pages.
+  const std::size_t limit = stats().limit_maxbytes;
+  std::vector<Item*> recent;
+  for (int i = 0; i < 20'000; ++i) {
+    const std::size_t value = (static_cast<std::size_t>(i) * 7919) % 3000;
+    Item* item = store(key_of(i), value);
+    ASSERT_NE(item, nullptr) << i;
+    ASSERT_LE(stats().allocated_bytes, limit) << i;
+    if (i % 3 == 0) recent.push_back(item);
+    if (recent.size() > 8) {
+      if (index_.is_linked(recent.front())) recent.front()->set(item_bits::kReferenced);
+      recent.erase(recent.begin());
+    }
+    if (i % 2000 == 0) clock_.advance(3);
+  }
+  CacheStats s = stats();
+  EXPECT_GT(s.evicted, 15'000u);
+  EXPECT_EQ(index_.unlinked.size(), s.evicted);
+  EXPECT_GT(s.pages_stolen, 0u);
 }
 
 TEST_F(MemoryManagerTest, ResetStatsClearsTheClassCounters) {
