@@ -1,6 +1,6 @@
 """The hit-ratio comparison as Markdown and PNG (bench/compare-hits): per workload and
-memory, each server's hit and miss ratios with their spread over runs, memstripe's miss
-ratio as a multiple of memcached's, the byte miss ratios and the items each held; the
+memory, each server's hit and miss ratios with their spread over runs, each memstripe
+policy's miss ratio as a multiple of memcached's (the last server, the reference), the byte miss ratios and the items each held; the
 scan workload's hot-key hit ratios around the scan; a miss-ratio curve per workload."""
 
 import matplotlib
@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from . import hits  # noqa: E402
 from .report import spread  # noqa: E402
 
-COLOURS = ("tab:blue", "tab:orange")
+COLOURS = ("tab:blue", "tab:green", "tab:red", "tab:orange")
 
 
 def cell_runs(results, server, workload, memory):
@@ -58,24 +58,32 @@ def policies(results):
     return results.get("policies", {})
 
 
+def contenders(results):
+    """The servers measured against the reference, and the reference: memcached, run last."""
+    return results["servers"][:-1], results["servers"][-1]
+
+
 def hit_table(results):
-    a, b = results["servers"]
+    ours, ref = contenders(results)
     pol = policies(results)
-    lines = [f"| workload | -m | {a} hit ratio | {b} hit ratio | {a} miss ratio | {b} miss ratio | "
-             f"{a} miss / {b} miss | byte miss ratio {a} / {b} | items {a} / {b} |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"| workload | -m | server | hit ratio | {ref} hit ratio | miss ratio | {ref} miss ratio | "
+             f"miss / {ref} miss | byte miss ratio / {ref}'s | items / {ref}'s |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for w in results["workloads"]:
         for m in results["memories"]:
-            ra, rb = cell_runs(results, a, w, m), cell_runs(results, b, w, m)
-            if not ra or not rb:
-                continue
-            lines.append(
-                f"| {w} | {m} | {fmt_spread(ra, hit_ratio)} | {fmt_spread(rb, hit_ratio)} | "
-                f"{fmt_spread(ra, miss_ratio)} | {fmt_spread(rb, miss_ratio)} | **{miss_multiple(ra, rb)}** | "
-                f"{spread(ra, byte_miss_ratio)[0]:.3f} / {spread(rb, byte_miss_ratio)[0]:.3f} | "
-                f"{spread(ra, items)[0] / 1000:.0f}k / {spread(rb, items)[0] / 1000:.0f}k |")
-    note = (f"Policies: {a} {pol.get(a, '?')}; {b} {pol.get(b, '?')}. Median of {results['settings']['runs']} "
-            "runs, (min–max) over them; the multiple's range is over runs paired as they ran, back to back.")
+            rb = cell_runs(results, ref, w, m)
+            for a in ours:
+                ra = cell_runs(results, a, w, m)
+                if not ra or not rb:
+                    continue
+                lines.append(
+                    f"| {w} | {m} | {a} | {fmt_spread(ra, hit_ratio)} | {fmt_spread(rb, hit_ratio)} | "
+                    f"{fmt_spread(ra, miss_ratio)} | {fmt_spread(rb, miss_ratio)} | **{miss_multiple(ra, rb)}** | "
+                    f"{spread(ra, byte_miss_ratio)[0]:.3f} / {spread(rb, byte_miss_ratio)[0]:.3f} | "
+                    f"{spread(ra, items)[0] / 1000:.0f}k / {spread(rb, items)[0] / 1000:.0f}k |")
+    note = ("Policies: " + "; ".join(f"{s} {pol.get(s, '?')}" for s in results["servers"]) +
+            f". Median of {results['settings']['runs']} runs, (min–max) over them; the multiple's range is over "
+            "runs paired as they ran, back to back.")
     return "\n".join(lines) + "\n\n" + note
 
 
@@ -107,11 +115,11 @@ def errors_line(results):
 
 def markdown(results):
     s = results["settings"]
-    a, b = results["servers"]
-    out = [f"# Hit ratio: {a} against {b} — {results['date']}", "",
-           f"Commit {results['commit']}; {results['versions'][0]} against {results['versions'][1]}, each "
+    ours, ref = contenders(results)
+    out = [f"# Hit ratio: {', '.join(ours)} against {ref} — {results['date']}", "",
+           f"Commit {results['commit']}; {results['versions'][0]} against {results['versions'][-1]}, each "
            f"`-t 1 -m N` and otherwise as shipped, a fresh process per run over the {s['transport'].upper()} "
-           f"transport, the two alternated run by run. Cache-aside (`memstripe-bench --workload cache-aside`): every "
+           f"transport, the servers alternated run by run. Cache-aside (`memstripe-bench --workload cache-aside`): every "
            "request a get, a miss followed by a set of the key's value. Popular keys' values total "
            f"{hits.WORKING_SET} × memory, lognormal with a {hits.VALUE_MEDIAN} B median and sigma {hits.VALUE_SIGMA} "
            f"(mean {hits.MEAN_VALUE:.0f} B), keys of {hits.KEY_SIZE} B; {s['warmup_scale']} gets per key of warm-up, "
