@@ -20,9 +20,9 @@ pytestmark = pytest.mark.skipif(not MEMSTRIPE or not os.path.exists(MEMSTRIPE), 
 VALUES = ["--value-sizes", "lognormal", "--value-median", 230, "--value-sigma", 1]
 
 
-def start(memory_mb, transport):
-    s = ServerProcess("memstripe", args=["-t", "1", "-m", str(memory_mb)], tcp=True, unix=transport == "unix",
-                      debug_clock=False)
+def start(memory_mb, transport, *extra):
+    s = ServerProcess("memstripe", args=["-t", "1", "-m", str(memory_mb), *extra], tcp=True,
+                      unix=transport == "unix", debug_clock=False)
     s.start()
     s.bench_target = target_of(s, transport)
     s.transport = transport
@@ -102,10 +102,11 @@ def test_a_tiny_cache_with_many_keys_misses_clearly(transport):
         s.stop()
 
 
-def test_every_set_is_stored_under_pressure_with_large_values(transport):
+@pytest.mark.parametrize("eviction", ["clock", "s3fifo"])
+def test_every_set_is_stored_under_pressure_with_large_values(transport, eviction):
     # Sigma 2 puts about 2% of the values above 16 KiB, in mappings of their own, beside
     # small ones in chunks: room for each is taken from the others, never refused.
-    s = start(8, transport)
+    s = start(8, transport, "-o", f"eviction={eviction}")
     try:
         r = cache_aside(s, "--keys", 20000, "--distribution", "zipf", "--zipf-skew", 0.9, "--value-sigma", 2,
                         "--warmup-requests", 40000, "-n", 40000)
