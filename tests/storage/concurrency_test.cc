@@ -91,9 +91,11 @@ TEST(ConcurrencyTest, CasValuesAreUniqueAndIncreaseInEachThreadsOrder) {
 // Writers store self-checking values of many sizes (some with their own mapping) in a
 // cache far too small for them; readers check every value they get is whole and is the
 // one of the key they asked for.
-void churn_and_verify(unsigned shards) {
+void churn_and_verify(unsigned shards, EvictionPolicy eviction = EvictionPolicy::kClock) {
   Clock clock;
-  Cache cache(config_of(8, shards), clock);
+  CacheConfig config = config_of(8, shards);
+  config.eviction = eviction;
+  Cache cache(config, clock);
   std::atomic<std::uint64_t> versions{0};
   std::atomic<std::uint64_t> checked{0};
   std::atomic<bool> corrupt{false};
@@ -130,6 +132,12 @@ void churn_and_verify(unsigned shards) {
 TEST(ConcurrencyTest, ReadersNeverSeeTornOrMisroutedValuesWithManyShards) { churn_and_verify(64); }
 
 TEST(ConcurrencyTest, ReadersNeverSeeTornOrMisroutedValuesOnOneShard) { churn_and_verify(1); }
+
+// S3-FIFO's small queues are read and written under their class's lock while the ghost
+// table is shared by every thread without one.
+TEST(ConcurrencyTest, ReadersNeverSeeTornOrMisroutedValuesUnderS3Fifo) {
+  churn_and_verify(64, EvictionPolicy::kS3Fifo);
+}
 
 TEST(ConcurrencyTest, MixedOperationsWithExpiryAndSweepingStayConsistent) {
   Clock clock;
