@@ -1,7 +1,7 @@
 // S3-FIFO's ghost queue: the fingerprints of keys its small queue evicted lately, so that
 // a key stored again soon after is known as one that was wanted and skips the small queue.
 // A fixed table of 4-way buckets; a full bucket loses a slot chosen by the fingerprint,
-// which forgets the oldest keys about as FIFO would, with no links. Lock-free and
+// so old keys are forgotten as new ones come (not strictly in order), with no links. Lock-free and
 // approximate: a lost or a false fingerprint only sends one item to the wrong queue.
 #pragma once
 
