@@ -342,23 +342,28 @@ bool MemoryManager::evict_one(ChunkPool& pool) {
   for (std::size_t step = 0; step < limit; ++step) {
     Item* item = pool.next(pool.hand);
     if (item == nullptr) break;
-    if (item->state() != item_bits::kLinked || item->refcount.load(std::memory_order_relaxed) != 1) continue;
-    const bool expired = is_expired(*item, now);
-    if (only_expired && !expired) continue;
-    if (!expired && item->has(item_bits::kReferenced)) {
-      item->clear(item_bits::kReferenced);  // second chance
-      continue;
-    }
-    if (unlinker_.try_unlink(*item, Holders::kIndexOnly, victim) != Unlinked::kLastReference) continue;
-    publish_tail_hint(pool, item);
-    free_chunk_locked(pool, item);
-    return true;
+    if (evict_if_unread(pool, *item, only_expired, victim, now) != Evicted::kNo) return true;
   }
   // Nothing here can go (a class holding only free chunks, or items all in use): its hint
   // must not stay the oldest, or every class without pages of its own would keep asking
   // this one, and answer "out of memory", while others hold old items.
   publish_tail_hint(pool, nullptr);
   return false;
+}
+
+MemoryManager::Evicted MemoryManager::evict_if_unread(ChunkPool& pool, Item& item, bool only_expired,
+                                                      ItemUnlinker::Check& victim, RelTime now) {
+  if (item.state() != item_bits::kLinked || item.refcount.load(std::memory_order_relaxed) != 1) return Evicted::kNo;
+  const bool expired = is_expired(item, now);
+  if (only_expired && !expired) return Evicted::kNo;
+  if (!expired && item.has(item_bits::kReferenced)) {
+    item.clear(item_bits::kReferenced);  // second chance
+    return Evicted::kNo;
+  }
+  if (unlinker_.try_unlink(item, Holders::kIndexOnly, victim) != Unlinked::kLastReference) return Evicted::kNo;
+  publish_tail_hint(pool, &item);
+  free_chunk_locked(pool, &item);
+  return expired ? Evicted::kExpired : Evicted::kLive;
 }
 
 bool MemoryManager::evict_from_small_queue(ChunkPool& pool) {
@@ -372,23 +377,20 @@ bool MemoryManager::evict_from_small_queue(ChunkPool& pool) {
     // Gone since (freed, reused for another key, or its page given to another class).
     if (!pool.holds(item) || item->state() != item_bits::kLinked) continue;
     if (GhostKeys::fingerprint(hash_key(item->key())) != entry.fingerprint) continue;
-    // Read since it was stored (or being read now): it stays, in the main queue, where
-    // CLOCK gives it one more pass to be read again.
-    if (item->refcount.load(std::memory_order_relaxed) != 1) continue;
-    const bool expired = is_expired(*item, now);
-    if (!expired && item->has(item_bits::kReferenced)) {
-      item->clear(item_bits::kReferenced);
-      continue;
+    // An item read since it was stored (or being read now) stays, in the main queue, where
+    // CLOCK gives it one more pass to be read again. The class's age is then that of the
+    // item evicted, as under CLOCK: here a young one, so a class whose new items go unread
+    // is not taken for one holding old items. (The age of the item under the CLOCK hand
+    // instead moved pages to the wrong classes: Zipf 0.9 at -m 64 hit 0.713 against 0.732.)
+    switch (evict_if_unread(pool, *item, false, victim, now)) {
+      case Evicted::kNo:
+        continue;
+      case Evicted::kLive:
+        ghost_->remember(entry.fingerprint);
+        return true;
+      case Evicted::kExpired:
+        return true;
     }
-    if (unlinker_.try_unlink(*item, Holders::kIndexOnly, victim) != Unlinked::kLastReference) continue;
-    if (!expired) ghost_->remember(entry.fingerprint);
-    // The class's age is that of what it evicts, as under CLOCK: here a young item, so a
-    // class whose new items go unread is not taken for one holding old items. (The age of
-    // the item under the CLOCK hand instead moved pages to the wrong classes: Zipf 0.9 at
-    // -m 64 hit 0.713 against 0.732.)
-    publish_tail_hint(pool, item);
-    free_chunk_locked(pool, item);
-    return true;
   }
   return false;
 }

@@ -136,6 +136,11 @@ class MemoryManager {
   unsigned oldest_pool(unsigned exclude) const noexcept;
   // Whether class `a`'s least recently used items are older than class `b`'s.
   bool older_than(unsigned a, unsigned b) const noexcept;
+  // CLOCK's test of one candidate, with the pool's mutex held: an item in use, or read since
+  // the last look (its reference bit cleared now), stays; else it is unlinked if `victim`
+  // agrees, and its chunk freed.
+  enum class Evicted : std::uint8_t { kNo, kLive, kExpired };
+  Evicted evict_if_unread(ChunkPool& pool, Item& item, bool only_expired, ItemUnlinker::Check& victim, RelTime now);
   // Evicts one item under the pool's CLOCK hand; only expired ones when eviction is off.
   bool evict_one(ChunkPool& pool);
   // Empties the page under the pool's hand; returns it (still paid for), or kNoPage. With
