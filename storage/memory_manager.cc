@@ -214,6 +214,7 @@ std::size_t MemoryManager::small_queue_target(const ChunkPool& pool) noexcept {
 
 Item* MemoryManager::take_chunk(unsigned pool_index, std::uint32_t fingerprint) {
   ChunkPool& pool = *pools_[pool_index];
+  Refusals refusals;
   for (int round = 0; round < kReclaimRounds; ++round) {
     {
       std::lock_guard lock(pool.mutex);
@@ -233,7 +234,7 @@ Item* MemoryManager::take_chunk(unsigned pool_index, std::uint32_t fingerprint) 
     }
     // Late rounds take pages even if they were read lately: progress over recency.
     const bool second_chance = round < kReclaimRounds / 2;
-    if (reclaim_for(pool_index, second_chance) == Reclaim::kNothing && !second_chance) break;
+    if (reclaim_for(pool_index, second_chance, refusals) == Reclaim::kNothing && !second_chance) break;
   }
   std::lock_guard lock(pool.mutex);
   ++pool.counters.outofmemory;
@@ -256,23 +257,35 @@ bool MemoryManager::older_than(unsigned a, unsigned b) const noexcept {
   return memory_held(a) > memory_held(b);
 }
 
-unsigned MemoryManager::oldest_pool(unsigned exclude) const noexcept {
+void MemoryManager::note_refusal(unsigned pool, Refusals& refusals) const {
+  if (refusals.empty()) refusals.resize(pools_.size());
+  ++refusals[pool];
+}
+
+bool MemoryManager::gave_up_on(unsigned pool, const Refusals& refusals) const noexcept {
+  if (refusals.empty()) return false;
+  // evict_one passes over the whole class at once; steal_page over one page.
+  const std::size_t passes = pool == large_pool_ ? 1 : 2 * pools_[pool]->published_page_count() + 1;
+  return refusals[pool] >= passes;
+}
+
+unsigned MemoryManager::oldest_pool(unsigned exclude, const Refusals& refusals) const noexcept {
   unsigned oldest = SizeClasses::kNone;
   for (unsigned p = 0; p < pools_.size(); ++p) {
-    if (p == exclude || tail_hints_[p].load(std::memory_order_relaxed) == 0) continue;
+    if (p == exclude || tail_hints_[p].load(std::memory_order_relaxed) == 0 || gave_up_on(p, refusals)) continue;
     if (oldest == SizeClasses::kNone || older_than(p, oldest)) oldest = p;
   }
   return oldest;
 }
 
-MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool second_chance) {
+MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool second_chance, Refusals& refusals) {
   ChunkPool& pool = *pools_[pool_index];
   if (!evict_when_full_) {
     // -M: memory is never taken from live items, only from expired ones.
     return evict_one(pool) ? Reclaim::kChunkFreed : Reclaim::kNothing;
   }
   const RelTime own_hint = tail_hints_[pool_index].load(std::memory_order_relaxed);
-  const unsigned other = oldest_pool(pool_index);
+  const unsigned other = oldest_pool(pool_index, refusals);
   const bool has_own = own_hint != 0;
   const bool other_is_older =
       other != SizeClasses::kNone && tail_hints_[other].load(std::memory_order_relaxed) + kPageMoveMargin < own_hint;
@@ -282,9 +295,16 @@ MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool seco
   auto from_other = [&]() -> Reclaim {
     if (other == SizeClasses::kNone) return Reclaim::kNothing;
     ChunkPool& victim = *pools_[other];
-    if (other == large_pool_) return evict_one(victim) ? Reclaim::kBudgetFreed : Reclaim::kNothing;
+    if (other == large_pool_) {
+      if (evict_one(victim)) return Reclaim::kBudgetFreed;
+      note_refusal(other, refusals);
+      return Reclaim::kNothing;
+    }
     PageId page = steal_page(victim, second_chance);
-    if (page == kNoPage) return Reclaim::kNothing;
+    if (page == kNoPage) {
+      note_refusal(other, refusals);
+      return Reclaim::kNothing;
+    }
     arena_.wipe_for_new_class(page);
     std::lock_guard lock(pool.mutex);
     pool.add_page(page);
@@ -319,11 +339,13 @@ bool MemoryManager::make_room(std::size_t bytes) {
   // pass over every page they have, once giving recently read pages a second chance.
   const std::size_t rounds = kReclaimRounds + bytes / kPageSize + 2 * arena_.pages_in_use();
   std::size_t passed_over = 0;
+  Refusals refusals;
   for (std::size_t round = 0; round < rounds; ++round) {
     if (arena_.try_reserve(bytes)) return true;
-    const unsigned victim = oldest_pool(SizeClasses::kNone);
+    const unsigned victim = oldest_pool(SizeClasses::kNone, refusals);
     if (victim == SizeClasses::kNone) return false;
     if (give_back_pages(victim, passed_over < arena_.pages_in_use())) continue;
+    note_refusal(victim, refusals);
     ++passed_over;
   }
   return arena_.try_reserve(bytes);

@@ -126,14 +126,23 @@ class MemoryManager {
   // Recovery: whether a linked chunk of `pool` reads as a whole item; moves a large value's
   // pointer into this mapping and claims its extent.
   bool is_whole(const ChunkPool& pool, Item& item, std::vector<Item*>& claimed_large);
+  // How often each class gave one allocation nothing when asked for memory; empty until
+  // one did. A class whose hand has passed every page twice without result holds only items
+  // in use (being written, or read by replies in flight), and ties on age are broken by
+  // memory held: without this it could be asked again every round while others hold items
+  // that may go.
+  using Refusals = std::vector<std::uint32_t>;
+  void note_refusal(unsigned pool, Refusals& refusals) const;
+  bool gave_up_on(unsigned pool, const Refusals& refusals) const noexcept;
   // Reserves `bytes` of budget, evicting from the oldest classes until it fits.
   bool make_room(std::size_t bytes);
   // Frees memory for `pool`: one of its chunks, a page from an older class, or budget.
-  Reclaim reclaim_for(unsigned pool, bool second_chance);
+  Reclaim reclaim_for(unsigned pool, bool second_chance, Refusals& refusals);
   // Frees budget from `pool`: a page, or for the large pool an item and its mapping.
   bool give_back_pages(unsigned pool, bool second_chance);
   std::size_t memory_held(unsigned pool) const noexcept;
-  unsigned oldest_pool(unsigned exclude) const noexcept;
+  // The class with the oldest items, other than `exclude` and those given up on.
+  unsigned oldest_pool(unsigned exclude, const Refusals& refusals) const noexcept;
   // Whether class `a`'s least recently used items are older than class `b`'s.
   bool older_than(unsigned a, unsigned b) const noexcept;
   // CLOCK's test of one candidate, with the pool's mutex held: an item in use, or read since
