@@ -257,7 +257,9 @@ bool MemoryManager::older_than(unsigned a, unsigned b) const noexcept {
   return memory_held(a) > memory_held(b);
 }
 
-void MemoryManager::note_refusal(unsigned pool, Refusals& refusals) const {
+void MemoryManager::note_refusal(unsigned pool, bool second_chance, Refusals& refusals) const {
+  // A page passed over for its items read lately is no refusal: a later pass may empty it.
+  if (second_chance && pool != large_pool_) return;
   if (refusals.empty()) refusals.resize(pools_.size());
   ++refusals[pool];
 }
@@ -265,7 +267,7 @@ void MemoryManager::note_refusal(unsigned pool, Refusals& refusals) const {
 bool MemoryManager::gave_up_on(unsigned pool, const Refusals& refusals) const noexcept {
   if (refusals.empty()) return false;
   // evict_one passes over the whole class at once; steal_page over one page.
-  const std::size_t passes = pool == large_pool_ ? 1 : 2 * pools_[pool]->published_page_count() + 1;
+  const std::size_t passes = pool == large_pool_ ? 1 : pools_[pool]->published_page_count() + 1;
   return refusals[pool] >= passes;
 }
 
@@ -297,12 +299,12 @@ MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool seco
     ChunkPool& victim = *pools_[other];
     if (other == large_pool_) {
       if (evict_one(victim)) return Reclaim::kBudgetFreed;
-      note_refusal(other, refusals);
+      note_refusal(other, second_chance, refusals);
       return Reclaim::kNothing;
     }
     PageId page = steal_page(victim, second_chance);
     if (page == kNoPage) {
-      note_refusal(other, refusals);
+      note_refusal(other, second_chance, refusals);
       return Reclaim::kNothing;
     }
     arena_.wipe_for_new_class(page);
@@ -344,8 +346,9 @@ bool MemoryManager::make_room(std::size_t bytes) {
     if (arena_.try_reserve(bytes)) return true;
     const unsigned victim = oldest_pool(SizeClasses::kNone, refusals);
     if (victim == SizeClasses::kNone) return false;
-    if (give_back_pages(victim, passed_over < arena_.pages_in_use())) continue;
-    note_refusal(victim, refusals);
+    const bool second_chance = passed_over < arena_.pages_in_use();
+    if (give_back_pages(victim, second_chance)) continue;
+    note_refusal(victim, second_chance, refusals);
     ++passed_over;
   }
   return arena_.try_reserve(bytes);

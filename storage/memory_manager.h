@@ -127,12 +127,12 @@ class MemoryManager {
   // pointer into this mapping and claims its extent.
   bool is_whole(const ChunkPool& pool, Item& item, std::vector<Item*>& claimed_large);
   // How often each class gave one allocation nothing when asked for memory; empty until
-  // one did. A class whose hand has passed every page twice without result holds only items
-  // in use (being written, or read by replies in flight), and ties on age are broken by
-  // memory held: without this it could be asked again every round while others hold items
-  // that may go.
+  // one did. A class whose hand has passed every page without result holds only items in
+  // use (being written, or read by replies in flight), and ties on age are broken by memory
+  // held: without this it could be asked again every round while others hold items that
+  // may go.
   using Refusals = std::vector<std::uint32_t>;
-  void note_refusal(unsigned pool, Refusals& refusals) const;
+  void note_refusal(unsigned pool, bool second_chance, Refusals& refusals) const;
   bool gave_up_on(unsigned pool, const Refusals& refusals) const noexcept;
   // Reserves `bytes` of budget, evicting from the oldest classes until it fits.
   bool make_room(std::size_t bytes);
