@@ -396,9 +396,9 @@ class FlagParser {
       } else if ((name == "lru_maintainer" || name == "no_lru_maintainer") && !value) {
         o_.fast_maintenance = name == "lru_maintainer";
       } else if (name == "eviction") {
-        if (value == "clock") {
+        if (value == storage::eviction_policy_name(storage::EvictionPolicy::kClock)) {
           o_.eviction = storage::EvictionPolicy::kClock;
-        } else if (value == "s3fifo") {
+        } else if (value == storage::eviction_policy_name(storage::EvictionPolicy::kS3Fifo)) {
           o_.eviction = storage::EvictionPolicy::kS3Fifo;
         } else {
           return std::string(kProgram) + ": -o eviction takes clock or s3fifo";

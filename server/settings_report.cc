@@ -67,7 +67,7 @@ void report_settings(const ServerOptions& o, int verbosity, const SettingSink& e
   if (!o.memory_file.empty()) emit("memory_file", o.memory_file);
   // memstripe's own.
   num("shards", o.shard_count());
-  emit("eviction", o.eviction == storage::EvictionPolicy::kS3Fifo ? "s3fifo" : "clock");
+  emit("eviction", storage::eviction_policy_name(o.eviction));
 }
 
 }  // namespace memstripe::server

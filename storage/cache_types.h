@@ -27,6 +27,11 @@ enum class EvictionPolicy : std::uint8_t {
   kS3Fifo,  // S3-FIFO: new items wait in a small FIFO, and go unless read there; CLOCK for the rest
 };
 
+// The policy's name as -o eviction and `stats settings` spell it.
+constexpr std::string_view eviction_policy_name(EvictionPolicy policy) noexcept {
+  return policy == EvictionPolicy::kS3Fifo ? "s3fifo" : "clock";
+}
+
 struct CacheConfig {
   std::size_t memory_limit = 64 * 1024 * 1024;     // -m, in bytes
   std::size_t item_size_max = kDefaultItemSizeMax;  // -I: header + key + value, memcached's way

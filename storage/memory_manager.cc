@@ -297,12 +297,9 @@ MemoryManager::Reclaim MemoryManager::reclaim_for(unsigned pool_index, bool seco
   auto from_other = [&]() -> Reclaim {
     if (other == SizeClasses::kNone) return Reclaim::kNothing;
     ChunkPool& victim = *pools_[other];
-    if (other == large_pool_) {
-      if (evict_one(victim)) return Reclaim::kBudgetFreed;
-      note_refusal(other, second_chance, refusals);
-      return Reclaim::kNothing;
-    }
-    PageId page = steal_page(victim, second_chance);
+    const bool large = other == large_pool_;
+    if (large && evict_one(victim)) return Reclaim::kBudgetFreed;
+    const PageId page = large ? kNoPage : steal_page(victim, second_chance);
     if (page == kNoPage) {
       note_refusal(other, second_chance, refusals);
       return Reclaim::kNothing;
